@@ -1,0 +1,1 @@
+"""slaflow engine: the framework-free core (BPMN, runtime, persistence, use cases)."""

@@ -1,0 +1,40 @@
+"""Who is acting: the user behind a use case, or the system (scheduler, CLI)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .roles import ADMIN, AGENCY_ROLES, CENTRAL
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    username: str
+    agency_id: int | None
+    roles: frozenset[str]
+
+    @classmethod
+    def system(cls, name: str = "system") -> "Actor":
+        return cls(user_id=None, username=name, agency_id=None, roles=frozenset({ADMIN}))
+
+    @classmethod
+    def from_user(cls, user) -> "Actor":
+        return cls(user.id, user.username, user.agency_id, frozenset(user.roles))
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def sees_all_agencies(self) -> bool:
+        return bool(self.roles & {CENTRAL, ADMIN})
+
+    def can_see_agency(self, agency_id: int | None) -> bool:
+        return self.sees_all_agencies or (agency_id is not None and agency_id == self.agency_id)
+
+    def can_do(self, role: str, agency_id: int | None) -> bool:
+        """May this actor work on a task of ``role`` belonging to ``agency_id``?"""
+        if role not in self.roles and ADMIN not in self.roles:
+            return False
+        if role in AGENCY_ROLES:
+            return agency_id is not None and agency_id == self.agency_id
+        return True

@@ -1,0 +1,52 @@
+"""The engine's wiring for one process: settings, database, runtime, registered workflow glue.
+
+Nothing is built at import time; ``build(settings)`` is called by the CLI, the web app factory,
+the scheduler and the tests.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .bpmn.lint import LintContext
+from .config import Settings
+from .db import make_engine, make_session_factory
+from .runtime import Runtime
+from .uow import UnitOfWork
+
+
+@dataclass
+class Context:
+    settings: Settings
+    db: Engine
+    sessions: sessionmaker[Session]
+    runtime: Runtime
+    handlers: dict[str, Callable] = field(default_factory=dict)
+    helpers: dict[str, Callable] = field(default_factory=dict)
+
+    def uow(self, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self.sessions, write=write)
+
+    def lint_context(self) -> LintContext:
+        return LintContext(forms_dir=self.settings.forms_dir, handler_names=tuple(self.handlers),
+                           timer_helpers=self.helpers)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def load_glue(module_name: str) -> tuple[dict, dict]:
+    module = importlib.import_module(module_name)
+    return dict(getattr(module, "HANDLERS", {})), dict(getattr(module, "HELPERS", {}))
+
+
+def build(settings: Settings | None = None, **engine_kwargs) -> Context:
+    settings = settings or Settings.from_env()
+    handlers, helpers = load_glue(settings.handlers_module)
+    db = make_engine(settings.database_url, **engine_kwargs)
+    return Context(settings=settings, db=db, sessions=make_session_factory(db),
+                   runtime=Runtime(handlers, helpers, settings.script_timeout), handlers=handlers, helpers=helpers)

@@ -1,0 +1,62 @@
+"""Validation of task data against the task's JSON Schema, with messages per field (Thai / English)."""
+from __future__ import annotations
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from .errors import FormInvalid
+
+_MESSAGES = {
+    "required": ("กรุณากรอกข้อมูลนี้", "this field is required"),
+    "type": ("ชนิดข้อมูลไม่ถูกต้อง (ต้องเป็น {expected})", "wrong type (expected {expected})"),
+    "enum": ("กรุณาเลือกจากรายการที่กำหนด", "choose one of the listed values"),
+    "const": ("ค่าไม่ถูกต้อง", "invalid value"),
+    "minLength": ("ต้องมีอย่างน้อย {limit} ตัวอักษร", "at least {limit} characters"),
+    "maxLength": ("ต้องไม่เกิน {limit} ตัวอักษร", "at most {limit} characters"),
+    "minimum": ("ต้องไม่น้อยกว่า {limit}", "must be at least {limit}"),
+    "maximum": ("ต้องไม่เกิน {limit}", "must be at most {limit}"),
+    "exclusiveMinimum": ("ต้องมากกว่า {limit}", "must be more than {limit}"),
+    "exclusiveMaximum": ("ต้องน้อยกว่า {limit}", "must be less than {limit}"),
+    "minItems": ("ต้องมีอย่างน้อย {limit} รายการ", "at least {limit} rows"),
+    "maxItems": ("ต้องไม่เกิน {limit} รายการ", "at most {limit} rows"),
+    "pattern": ("รูปแบบไม่ถูกต้อง", "does not match the expected pattern"),
+    "format": ("รูปแบบ {limit} ไม่ถูกต้อง", "not a valid {limit}"),
+    "additionalProperties": ("มีข้อมูลที่แบบฟอร์มไม่รู้จัก: {limit}", "unknown fields: {limit}"),
+    "uniqueItems": ("มีรายการซ้ำกัน", "rows must not repeat"),
+}
+_TYPES_TH = {"string": "ข้อความ", "integer": "จำนวนเต็ม", "number": "ตัวเลข", "boolean": "ใช่/ไม่ใช่",
+             "array": "รายการ", "object": "กลุ่มข้อมูล"}
+MAX_ERRORS = 200
+
+
+def _path(error) -> str:
+    parts = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        # "'name' is a required property" -> point at the missing field itself
+        missing = error.message.split("'")[1] if error.message.count("'") >= 2 else ""
+        parts.append(missing)
+    return ".".join(parts) or "_form"
+
+
+def _message(error, lang: str) -> str:
+    th, en = _MESSAGES.get(error.validator, ("ข้อมูลไม่ถูกต้อง", "invalid value"))
+    limit = error.validator_value
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        limit = ", ".join(extra)
+    expected = error.validator_value
+    if error.validator == "type":
+        expected = _TYPES_TH.get(expected, expected) if lang == "th" else expected
+    template = th if lang == "th" else en
+    return template.format(limit=limit, expected=expected)
+
+
+def validate(schema: dict, data, lang: str = "th") -> None:
+    """Raise FormInvalid with messages per field path when ``data`` does not match ``schema``."""
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    errors: dict[str, list[str]] = {}
+    for count, error in enumerate(validator.iter_errors(data)):
+        if count >= MAX_ERRORS:
+            break
+        errors.setdefault(_path(error), []).append(_message(error, lang))
+    if errors:
+        raise FormInvalid(errors)

@@ -1,0 +1,111 @@
+"""Thai and English message catalogue for problems the engine reports to people.
+
+Web pages render problems through the same catalogue, so a designer reads the same words in the
+browser as an operator reads from ``slaflow bpmn check``.
+"""
+from __future__ import annotations
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "too_large": {
+        "th": "ไฟล์มีขนาด {size:,} ไบต์ เกินขีดจำกัด {limit:,} ไบต์",
+        "en": "the file is {size:,} bytes, over the limit of {limit:,} bytes",
+    },
+    "empty": {"th": "ไฟล์ว่างเปล่า", "en": "the file is empty"},
+    "doctype": {
+        "th": "ไม่รับไฟล์ที่มี DOCTYPE หรือการประกาศ ENTITY (อาจเป็นการโจมตีแบบ XML entity)",
+        "en": "files with a DOCTYPE or ENTITY declaration are refused (possible XML entity attack)",
+    },
+    "not_xml": {"th": "ไม่ใช่ไฟล์ XML ที่ถูกต้อง: {detail}", "en": "not well-formed XML: {detail}"},
+    "wrong_root": {
+        "th": "ไม่ใช่ไฟล์ BPMN 2.0: องค์ประกอบราก {root} ไม่ใช่ bpmn:definitions",
+        "en": "not a BPMN 2.0 file: the root element {root} is not bpmn:definitions",
+    },
+    "schema": {
+        "th": "ไม่ตรงตาม XML Schema ของ BPMN 2.0 (บรรทัด {line}): {detail}",
+        "en": "does not conform to the BPMN 2.0 XML Schema (line {line}): {detail}",
+    },
+    "no_process": {"th": "ไม่พบกระบวนการ (process) ในไฟล์", "en": "the file holds no process"},
+    "not_executable": {
+        "th": "กระบวนการไม่ได้กำหนดให้ทำงานได้ (isExecutable ไม่เป็น true)",
+        "en": "the process is not marked executable (isExecutable is not true)",
+    },
+    "no_start": {"th": "กระบวนการไม่มีเหตุการณ์เริ่มต้น (start event)", "en": "the process has no start event"},
+    "unreachable": {
+        "th": "ไปไม่ถึงองค์ประกอบนี้จากเหตุการณ์เริ่มต้น",
+        "en": "this element cannot be reached from a start event",
+    },
+    "unsupported": {
+        "th": "ระบบไม่รองรับองค์ประกอบชนิด {tag}",
+        "en": "elements of type {tag} are not supported",
+    },
+    "no_form": {
+        "th": "งานของผู้ใช้ไม่มีแบบฟอร์ม (formJsonSchemaFilename)",
+        "en": "the user task has no form (formJsonSchemaFilename)",
+    },
+    "form_missing": {
+        "th": "ไม่พบไฟล์แบบฟอร์ม {form}",
+        "en": "the form file {form} does not exist",
+    },
+    "form_invalid": {
+        "th": "แบบฟอร์ม {form} ไม่ใช่ JSON Schema ที่ถูกต้อง: {detail}",
+        "en": "the form {form} is not a valid JSON Schema: {detail}",
+    },
+    "lane_no_role": {
+        "th": "ช่องทาง (lane) \"{lane}\" ไม่ตรงกับบทบาทใดในระบบ ({roles})",
+        "en": "the lane \"{lane}\" maps to no role ({roles})",
+    },
+    "task_no_lane": {
+        "th": "งานของผู้ใช้ไม่อยู่ในช่องทาง (lane) ใด จึงไม่รู้ว่าเป็นงานของบทบาทใด",
+        "en": "the user task is in no lane, so no role can do it",
+    },
+    "service_no_handler": {
+        "th": "งานบริการไม่ได้ระบุตัวจัดการ (serviceTaskOperator)",
+        "en": "the service task names no handler (serviceTaskOperator)",
+    },
+    "service_unknown_handler": {
+        "th": "ไม่มีตัวจัดการชื่อ \"{handler}\" ที่ลงทะเบียนไว้ (มี: {known})",
+        "en": "no handler named \"{handler}\" is registered (known: {known})",
+    },
+    "timer_unquoted": {
+        "th": "นิพจน์เวลา {expr} ต้องอยู่ในเครื่องหมายคำพูด เช่น \"{expr}\"",
+        "en": "the timer expression {expr} must be quoted, e.g. \"{expr}\"",
+    },
+    "timer_invalid": {
+        "th": "นิพจน์เวลา {expr} คำนวณไม่ได้: {detail}",
+        "en": "the timer expression {expr} cannot be evaluated: {detail}",
+    },
+    "timer_empty": {"th": "เหตุการณ์ตั้งเวลาไม่มีนิพจน์เวลา", "en": "the timer event has no time expression"},
+    "script_invalid": {
+        "th": "สคริปต์หรือเงื่อนไขไม่ผ่านการตรวจสอบความปลอดภัย: {detail}",
+        "en": "the script or condition fails the safety checks: {detail}",
+    },
+    "parse_error": {
+        "th": "ตัวแปลง BPMN ไม่ยอมรับ: {detail}",
+        "en": "the BPMN parser refused it: {detail}",
+    },
+    "gateway_no_condition": {
+        "th": "เส้นทางออกจากเกตเวย์ไม่มีเงื่อนไขและไม่ใช่เส้นทางปริยาย",
+        "en": "a flow leaving the gateway has no condition and is not the default flow",
+    },
+    "ambiguous_process": {
+        "th": "มีหลายกระบวนการหลักในไฟล์ ({processes}) ต้องระบุว่าจะติดตั้งกระบวนการใด",
+        "en": "several top-level processes ({processes}); say which one to deploy",
+    },
+    "missing_called": {
+        "th": "กิจกรรมเรียก (call activity) อ้างถึงกระบวนการ {called} ที่ไม่มีในไฟล์ที่ติดตั้ง",
+        "en": "the call activity refers to process {called}, which is not in the deployed files",
+    },
+}
+
+SEVERITY = {"error": {"th": "ข้อผิดพลาด", "en": "error"}, "warning": {"th": "คำเตือน", "en": "warning"}}
+
+
+def render(code: str, lang: str = "th", **params) -> str:
+    templates = CATALOGUE.get(code)
+    if templates is None:
+        return code
+    template = templates.get(lang) or templates["en"]
+    try:
+        return template.format(**params)
+    except (KeyError, ValueError, IndexError):
+        return template

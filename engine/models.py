@@ -1,0 +1,247 @@
+"""Typed SQLAlchemy 2.x models. The schema is created by Alembic migrations (engine/migrations)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, returns aware UTC datetimes on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; slaflow stores aware UTC datetimes only")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+BigIntId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+ROLES = ("officer", "supervisor", "designer", "central", "admin")
+
+
+class Agency(Base):
+    __tablename__ = "agency"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    ministry: Mapped[str] = mapped_column(String(255), default="")
+    province: Mapped[str] = mapped_column(String(128), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class User(Base):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column(String(255), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str] = mapped_column(String(8), default="th")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    agency: Mapped[Agency | None] = relationship(lazy="joined")
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.role_rows)
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class ProcessDefinition(Base):
+    """A BPMN process known by its process id; it has one or more deployed versions."""
+
+    __tablename__ = "process_definition"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    latest_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProcessVersion(Base):
+    """One deployed version: its sources, its parsed spec (stored once) and its forms."""
+
+    __tablename__ = "process_version"
+    __table_args__ = (
+        UniqueConstraint("definition_id", "version", name="uq_process_version_number"),
+        UniqueConstraint("definition_id", "content_hash", name="uq_process_version_hash"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    sources: Mapped[dict] = mapped_column(JSON)  # filename -> BPMN XML text
+    forms: Mapped[dict] = mapped_column(JSON)  # form reference -> JSON Schema
+    spec_json: Mapped[str] = mapped_column(Text)  # serialized spec + subprocess specs
+    deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+
+
+INSTANCE_STATUSES = ("running", "completed", "cancelled", "stalled", "error")
+
+
+class Instance(Base):
+    """One running workflow: one per agency, service process and fiscal year."""
+
+    __tablename__ = "instance"
+    __table_args__ = (
+        UniqueConstraint(
+            "definition_id", "agency_id", "service_process", "fiscal_year", name="uq_instance_per_year"
+        ),
+        Index("ix_instance_agency_status", "agency_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    service_process: Mapped[str] = mapped_column(String(255))
+    fiscal_year: Mapped[int] = mapped_column(Integer)  # Buddhist Era, e.g. 2569
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    state: Mapped[str] = mapped_column(Text)  # SpiffWorkflow serialization without the spec
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[ProcessVersion] = relationship(lazy="joined")
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+
+TASK_STATUSES = ("open", "completed", "cancelled")
+
+
+class HumanTask(Base):
+    """A user task materialized at every save, so task lists never deserialize workflows."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "spiff_task_id", name="uq_human_task_spiff"),
+        Index("ix_human_task_pool", "agency_id", "role", "status", "due_at"),
+        Index("ix_human_task_assignee", "assignee_id", "status", "due_at"),
+        Index("ix_human_task_instance", "instance_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255))
+    lane: Mapped[str] = mapped_column(String(255), default="")
+    role: Mapped[str] = mapped_column(String(32))
+    form: Mapped[str] = mapped_column(String(255), default="")
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    draft: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    instance: Mapped[Instance] = relationship(lazy="raise")
+
+
+class AuditEvent(Base):
+    """Append-only record of every state change (UPDATE/DELETE are refused by engine.audit)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_instance", "instance_id", "at"),)
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    action: Mapped[str] = mapped_column(String(64))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"), nullable=True)
+    task_id: Mapped[int | None] = mapped_column(BigIntId, nullable=True)
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+DEADLINE_STATUSES = ("pending", "fired", "cancelled", "failed")
+
+
+class Deadline(Base):
+    """A pending timer of an instance, copied from the workflow in the same transaction."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "spiff_task_id", name="uq_deadline_timer"),
+        Index("ix_deadline_due", "status", "due_at"),
+    )
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16), default="timer")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class Incident(Base):
+    """Something that needs an operator: a stalled instance, a failing handler or timer."""
+
+    __tablename__ = "incident"
+    __table_args__ = (Index("ix_incident_open", "resolved_at", "instance_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class SchedulerHeartbeat(Base):
+    """The scheduler's health, written at every sweep."""
+
+    __tablename__ = "scheduler_heartbeat"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_sweep_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    fired: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,26 @@
+"""Roles and the mapping of BPMN lane names to them (SpiffWorkflow lanes are only names)."""
+from __future__ import annotations
+
+OFFICER, SUPERVISOR, DESIGNER, CENTRAL, ADMIN = "officer", "supervisor", "designer", "central", "admin"
+ROLES = (OFFICER, SUPERVISOR, DESIGNER, CENTRAL, ADMIN)
+
+#: lane name (case-insensitive, spaces trimmed) -> role. Designers may name lanes in Thai or English.
+LANE_ROLES: dict[str, str] = {
+    "officer": OFFICER,
+    "เจ้าหน้าที่": OFFICER,
+    "supervisor": SUPERVISOR,
+    "ผู้บังคับบัญชา": SUPERVISOR,
+    "central": CENTRAL,
+    "central office": CENTRAL,
+    "สำนักงาน ก.พ.ร.": CENTRAL,
+    "กลุ่มพัฒนาระบบบริหาร": CENTRAL,
+}
+
+#: roles whose tasks are done inside one agency (the others see across agencies)
+AGENCY_ROLES = frozenset({OFFICER, SUPERVISOR})
+
+
+def role_for_lane(lane: str | None) -> str | None:
+    if not lane:
+        return None
+    return LANE_ROLES.get(" ".join(lane.split()).casefold())

@@ -1,0 +1,246 @@
+"""Load / run until user input / save a SpiffWorkflow instance.
+
+The parsed spec of a deployed version is stored once (``ProcessVersion.spec_json``) and cached
+here per version; instance state is serialized without it. The script engine is not restored by
+deserialization, so it is attached again after every load.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Callable
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from .errors import Conflict, ScriptError, ScriptTimeout, SlaflowError
+from .scripting import SlaflowScriptEngine
+
+
+class _StateConverter(BpmnWorkflowConverter):
+    """Serializes a workflow without its spec; the spec objects are handed back in at load."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+
+def _make_serializer() -> BpmnWorkflowSerializer:
+    config = dict(DEFAULT_CONFIG)
+    config[BpmnWorkflow] = _StateConverter
+    registry = BpmnWorkflowSerializer.configure(config)
+    registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]),
+                      typename="date")
+    registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]), typename="Decimal")
+    return BpmnWorkflowSerializer(registry)
+
+
+SERIALIZER = _make_serializer()
+FULL_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(DEFAULT_CONFIG))
+
+
+@dataclass(frozen=True)
+class UserTaskView:
+    spiff_task_id: str
+    bpmn_id: str
+    name: str
+    lane: str
+    form: str
+    instructions: str
+
+
+@dataclass(frozen=True)
+class TimerView:
+    spiff_task_id: str
+    bpmn_id: str
+    due_at: datetime
+
+
+class Specs:
+    """Restored spec objects per process version (specs are read-only at run time)."""
+
+    def __init__(self, size: int = 64):
+        self._cache: OrderedDict[int, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = size
+
+    def get(self, version_id: int, spec_json: str):
+        with self._lock:
+            hit = self._cache.get(version_id)
+            if hit is not None:
+                self._cache.move_to_end(version_id)
+                return hit
+        specs = specs_from_json(spec_json)
+        with self._lock:
+            self._cache[version_id] = specs
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        return specs
+
+
+def specs_to_json(spec, subprocess_specs: dict) -> str:
+    registry = SERIALIZER.registry
+    return json.dumps({
+        "spec": registry.convert(spec),
+        "subprocess_specs": {name: registry.convert(s) for name, s in subprocess_specs.items()},
+    })
+
+
+def specs_from_json(spec_json: str):
+    data = json.loads(spec_json)
+    registry = SERIALIZER.registry
+    spec = registry.restore(data["spec"])
+    subs = {name: registry.restore(s) for name, s in data["subprocess_specs"].items()}
+    return spec, subs
+
+
+class Runtime:
+    def __init__(self, handlers: dict[str, Callable] | None = None, helpers: dict[str, Callable] | None = None,
+                 script_timeout: float = 1.0):
+        self.script_engine = SlaflowScriptEngine(handlers, helpers, script_timeout)
+        self.specs = Specs()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def new(self, spec, subprocess_specs, data: dict | None = None) -> BpmnWorkflow:
+        wf = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
+        if data:
+            wf.data.update(data)
+            for task in wf.get_tasks(state=TaskState.READY):
+                task.data.update(data)
+        return wf
+
+    def load(self, state: str, spec, subprocess_specs) -> BpmnWorkflow:
+        dct = json.loads(state)
+        SERIALIZER.migrate(dct)
+        dct["spec"] = spec
+        dct["subprocess_specs"] = subprocess_specs
+        wf = SERIALIZER.from_dict(dct)
+        wf.script_engine = self.script_engine
+        return wf
+
+    def dump(self, wf: BpmnWorkflow) -> str:
+        return SERIALIZER.serialize_json(wf)
+
+    def advance(self, wf: BpmnWorkflow) -> None:
+        """Run engine steps (scripts, gateways, service tasks, due timers) to the next wait state."""
+        with translate_errors():
+            wf.refresh_timers()
+            wf.do_engine_steps()
+
+    def complete(self, wf: BpmnWorkflow, spiff_task_id: str, data: dict) -> None:
+        task = find_ready_user_task(wf, spiff_task_id)
+        with translate_errors():
+            task.data.update(data)
+            task.run()
+            wf.do_engine_steps()
+
+    def cancel(self, wf: BpmnWorkflow) -> None:
+        wf.cancel()
+
+    # -- views -----------------------------------------------------------------------------
+    @staticmethod
+    def ready_user_tasks(wf: BpmnWorkflow) -> list[UserTaskView]:
+        views = []
+        for task in wf.get_tasks(state=TaskState.READY, manual=True):
+            spec = task.task_spec
+            ext = getattr(spec, "extensions", {}) or {}
+            views.append(UserTaskView(
+                spiff_task_id=str(task.id),
+                bpmn_id=spec.bpmn_id or spec.name,
+                name=spec.bpmn_name or spec.bpmn_id or spec.name,
+                lane=spec.lane or "",
+                form=(ext.get("properties") or {}).get("formJsonSchemaFilename", ""),
+                instructions=ext.get("instructionsForEndUser") or "",
+            ))
+        return views
+
+    @staticmethod
+    def timers(wf: BpmnWorkflow) -> list[TimerView]:
+        out = []
+        for task in _waiting_event_tasks(wf):
+            definition = task.task_spec.event_definition
+            if not isinstance(definition, TimerEventDefinition):
+                continue
+            value = definition.details(task).value
+            if value is None:
+                continue
+            due = _parse_due(value)
+            if due is not None:
+                out.append(TimerView(str(task.id), task.task_spec.bpmn_id or task.task_spec.name, due))
+        return out
+
+    @staticmethod
+    def has_waiting_events(wf: BpmnWorkflow) -> bool:
+        return bool(_waiting_event_tasks(wf))
+
+
+def _waiting_event_tasks(wf: BpmnWorkflow):
+    tasks = list(wf.event_manager.tasks.values())
+    for sub in wf.subprocesses.values():
+        tasks += list(sub.event_manager.tasks.values()) if hasattr(sub, "event_manager") else []
+    return [t for t in tasks if not t.has_state(TaskState.FINISHED_MASK)]
+
+
+def _parse_due(value) -> datetime | None:
+    if isinstance(value, dict):  # cycle timers: {"cycles", "next", "duration"}
+        value = value.get("next")
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc)
+    if isinstance(value, str):
+        try:
+            return TimerEventDefinition.get_datetime(value)
+        except ValueError:
+            return None
+    return None
+
+
+def find_ready_user_task(wf: BpmnWorkflow, spiff_task_id: str):
+    from uuid import UUID
+
+    try:
+        task = wf.get_task_from_id(UUID(spiff_task_id))
+    except (ValueError, KeyError, TypeError):
+        task = None
+    if task is None or not task.task_spec.manual or task.state != TaskState.READY:
+        raise Conflict("the task is no longer waiting for input", task=spiff_task_id)
+    return task
+
+
+class translate_errors:
+    """Turn SpiffWorkflow's wrapped exceptions into the engine's typed errors."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is None or isinstance(exc, SlaflowError):
+            return False
+        inner = exc
+        while inner is not None and not isinstance(inner, SlaflowError):
+            inner = getattr(inner, "exception", None) or inner.__cause__ or inner.__context__
+        where = ""
+        spec = getattr(getattr(exc, "task", None), "task_spec", None) or getattr(exc, "task_spec", None)
+        if spec is not None:
+            where = f" [{getattr(spec, 'bpmn_id', None) or spec.name}]"
+        if isinstance(inner, SlaflowError):
+            inner.message = inner.message + where
+            raise inner from exc
+        if isinstance(exc, (SpiffWorkflowException, Exception)):
+            message = getattr(exc, "error_msg", None) or str(exc)
+            raise ScriptError(message + where) from exc
+        return False
+
+
+__all__ = ["Runtime", "UserTaskView", "TimerView", "specs_to_json", "specs_from_json", "ScriptTimeout",
+           "FULL_SERIALIZER"]

@@ -1,0 +1,38 @@
+"""The one scheduler process (``slaflow scheduler``): a short interval sweep of the deadline table.
+
+Never started inside web workers. Firing is idempotent (engine.services.timers), so a restart or
+a second scheduler by mistake does not fire anything twice.
+"""
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from .context import Context
+from .services.timers import sweep
+
+log = logging.getLogger(__name__)
+
+
+def make_scheduler(ctx: Context) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone="UTC")
+
+    def job():
+        try:
+            result = sweep(ctx)
+            if result.fired:
+                log.info("sweep fired %d timer(s)", result.fired)
+        except Exception:  # the loop must survive a bad sweep; the failure is logged
+            log.exception("sweep failed")
+
+    scheduler.add_job(job, "interval", seconds=ctx.settings.scheduler_interval, id="deadline-sweep",
+                      max_instances=1, coalesce=True)
+    return scheduler
+
+
+def run(ctx: Context) -> None:
+    scheduler = make_scheduler(ctx)
+    sweep(ctx)  # catch up at start: every missed deadline fires once, oldest first
+    log.info("scheduler started; sweeping every %.0f s", ctx.settings.scheduler_interval)
+    scheduler.start()

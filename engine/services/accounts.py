@@ -1,0 +1,100 @@
+"""Accounts: authenticate, create users and agencies (admin), change password."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from .. import audit
+from ..actors import Actor
+from ..context import Context
+from ..errors import Forbidden, InvalidInput, NotFound
+from ..models import Agency, User, UserRole
+from ..passwords import hash_password, needs_rehash, verify_password
+from ..roles import ADMIN, ROLES
+
+
+def authenticate(ctx: Context, username: str, password: str) -> Actor | None:
+    username = (username or "").strip().lower()
+    with ctx.uow() as uow:
+        user = uow.session.scalar(select(User).where(func.lower(User.username) == username))
+        ok = verify_password(user.password_hash if user else None, password or "")
+        if not ok or user is None or not user.active:
+            return None
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        audit.record(uow.session, Actor.from_user(user), "login", agency_id=user.agency_id)
+        uow.commit()
+        return Actor.from_user(user)
+
+
+def load_actor(ctx: Context, user_id: int) -> Actor | None:
+    with ctx.uow(write=False) as uow:
+        user = uow.session.get(User, user_id)
+        if user is None or not user.active:
+            return None
+        return Actor.from_user(user)
+
+
+def user_profile(ctx: Context, user_id: int) -> dict | None:
+    with ctx.uow(write=False) as uow:
+        user = uow.session.get(User, user_id)
+        if user is None:
+            return None
+        return {"id": user.id, "username": user.username, "display_name": user.display_name,
+                "agency": user.agency.name if user.agency else "", "roles": sorted(user.roles),
+                "language": user.language}
+
+
+def create_agency(ctx: Context, actor: Actor, code: str, name: str, ministry: str = "", province: str = "") -> int:
+    if not actor.has(ADMIN):
+        raise Forbidden("only administrators manage agencies")
+    if not code.strip() or not name.strip():
+        raise InvalidInput("agency code and name are required")
+    with ctx.uow() as uow:
+        agency = Agency(code=code.strip(), name=name.strip(), ministry=ministry, province=province, active=True)
+        uow.session.add(agency)
+        uow.flush()
+        audit.record(uow.session, actor, "agency.create", agency_id=agency.id, after={"code": code, "name": name})
+        uow.commit()
+        return agency.id
+
+
+def create_user(ctx: Context, actor: Actor, username: str, password: str, display_name: str,
+                roles: list[str], agency_id: int | None = None, email: str = "") -> int:
+    if not actor.has(ADMIN):
+        raise Forbidden("only administrators manage users")
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise InvalidInput(f"unknown roles: {', '.join(sorted(unknown))}", field="roles")
+    if not username.strip():
+        raise InvalidInput("username is required", field="username")
+    try:
+        password_hash = hash_password(password)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="password") from None
+    with ctx.uow() as uow:
+        if agency_id is not None and uow.session.get(Agency, agency_id) is None:
+            raise NotFound("agency not found")
+        user = User(username=username.strip().lower(), display_name=display_name, email=email,
+                    password_hash=password_hash, agency_id=agency_id, active=True)
+        user.role_rows = [UserRole(role=r) for r in sorted(set(roles))]
+        uow.session.add(user)
+        uow.flush()
+        audit.record(uow.session, actor, "user.create", agency_id=agency_id,
+                     after={"username": user.username, "roles": sorted(set(roles))})
+        uow.commit()
+        return user.id
+
+
+def change_password(ctx: Context, actor: Actor, old: str, new: str) -> None:
+    with ctx.uow() as uow:
+        user = uow.session.get(User, actor.user_id)
+        if user is None:
+            raise NotFound("user not found")
+        if not verify_password(user.password_hash, old or ""):
+            raise InvalidInput("the current password is wrong", field="old_password")
+        try:
+            user.password_hash = hash_password(new or "")
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="new_password") from None
+        audit.record(uow.session, actor, "user.password", agency_id=user.agency_id)
+        uow.commit()

@@ -1,0 +1,57 @@
+"""Deploy a BPMN bundle as a new version of its process definition (identical content: no new version)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from .. import audit
+from ..actors import Actor
+from ..bpmn.bundle import build_bundle
+from ..context import Context
+from ..errors import Forbidden
+from ..models import ProcessDefinition, ProcessVersion, utcnow
+from ..roles import ADMIN, DESIGNER
+from ..runtime import specs_to_json
+
+
+@dataclass(frozen=True)
+class Deployed:
+    process_id: str
+    version: int
+    version_id: int
+    created: bool
+    warnings: tuple = ()
+
+
+def deploy(ctx: Context, files: dict[str, bytes], actor: Actor, note: str = "",
+           process_id: str | None = None) -> Deployed:
+    if not (actor.has(DESIGNER) or actor.has(ADMIN)):
+        raise Forbidden("only process designers deploy diagrams")
+    bundle = build_bundle(files, ctx.lint_context(), ctx.settings.bpmn_max_bytes, process_id)
+    content_hash = bundle.content_hash
+    with ctx.uow() as uow:
+        s = uow.session
+        definition = s.scalar(select(ProcessDefinition).where(ProcessDefinition.process_id == bundle.process_id))
+        if definition is None:
+            definition = ProcessDefinition(process_id=bundle.process_id, name=bundle.process_name, latest_version=0)
+            s.add(definition)
+            uow.flush()
+        existing = s.scalar(select(ProcessVersion).where(ProcessVersion.definition_id == definition.id,
+                                                         ProcessVersion.content_hash == content_hash))
+        if existing is not None:
+            return Deployed(bundle.process_id, existing.version, existing.id, False, tuple(bundle.warnings))
+        definition.latest_version += 1
+        definition.name = bundle.process_name
+        version = ProcessVersion(definition_id=definition.id, version=definition.latest_version,
+                                 content_hash=content_hash, sources=bundle.sources, forms=bundle.forms,
+                                 spec_json=specs_to_json(bundle.spec, bundle.subprocess_specs),
+                                 deployed_by_id=actor.user_id, deployed_at=utcnow(), note=note)
+        s.add(version)
+        uow.flush()
+        audit.record(s, actor, "deploy", after={"process_id": bundle.process_id, "version": version.version,
+                                                "content_hash": content_hash, "files": sorted(bundle.sources)},
+                     comment=note)
+        result = Deployed(bundle.process_id, version.version, version.id, True, tuple(bundle.warnings))
+        uow.commit()
+        return result

@@ -1,0 +1,87 @@
+"""Start and cancel workflow instances (one per agency, service process and fiscal year)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .. import audit
+from ..actors import Actor
+from ..context import Context
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..models import Agency, Instance, ProcessDefinition, ProcessVersion, utcnow
+from ..roles import ADMIN, CENTRAL, OFFICER, SUPERVISOR
+from .state import load_instance, save_workflow, specs_for
+
+
+def start(ctx: Context, actor: Actor, process_id: str, agency_id: int, service_process: str, fiscal_year: int,
+          version: int | None = None, data: dict | None = None) -> int:
+    service_process = (service_process or "").strip()
+    if not service_process or len(service_process) > 255:
+        raise InvalidInput("service process name is required (at most 255 characters)", field="service_process")
+    if not 2500 <= int(fiscal_year) <= 2700:
+        raise InvalidInput("fiscal year must be a Buddhist Era year", field="fiscal_year")
+    if not (actor.sees_all_agencies or (actor.agency_id == agency_id and actor.roles & {OFFICER, SUPERVISOR})):
+        raise Forbidden("you cannot start a workflow for this agency")
+    with ctx.uow() as uow:
+        s = uow.session
+        agency = s.get(Agency, agency_id)
+        if agency is None or not actor.can_see_agency(agency_id):
+            raise NotFound("agency not found")
+        definition = s.scalar(select(ProcessDefinition).where(ProcessDefinition.process_id == process_id))
+        if definition is None:
+            raise NotFound(f"process {process_id!r} is not deployed")
+        number = version or definition.latest_version
+        pv = s.scalar(select(ProcessVersion).where(ProcessVersion.definition_id == definition.id,
+                                                   ProcessVersion.version == number))
+        if pv is None:
+            raise NotFound(f"version {number} of {process_id!r} is not deployed")
+        duplicate = s.scalar(select(Instance.id).where(
+            Instance.definition_id == definition.id, Instance.agency_id == agency_id,
+            Instance.service_process == service_process, Instance.fiscal_year == fiscal_year))
+        if duplicate is not None:
+            raise Conflict("this agency already runs this service process for that fiscal year",
+                           instance_id=duplicate)
+        now = utcnow()
+        spec, subs = specs_for(ctx, pv)
+        initial = dict(data or {})
+        initial.update({"agency_id": agency_id, "agency_name": agency.name, "service_process": service_process,
+                        "fiscal_year": int(fiscal_year)})
+        wf = ctx.runtime.new(spec, subs, initial)
+        ctx.runtime.advance(wf)
+        instance = Instance(definition_id=definition.id, version_id=pv.id, agency_id=agency_id,
+                            service_process=service_process, fiscal_year=int(fiscal_year), status="running",
+                            state="{}", started_by_id=actor.user_id, created_at=now, updated_at=now)
+        instance.version = pv
+        s.add(instance)
+        uow.flush()
+        save_workflow(s, ctx, instance, wf, now)
+        audit.record(s, actor, "instance.start", agency_id=agency_id, instance_id=instance.id,
+                     after={"process_id": process_id, "version": pv.version, "service_process": service_process,
+                            "fiscal_year": int(fiscal_year)})
+        uow.commit()
+        return instance.id
+
+
+def cancel(ctx: Context, actor: Actor, instance_id: int, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("a reason is required to cancel a workflow", field="reason")
+    with ctx.uow() as uow:
+        s = uow.session
+        instance = load_instance(s, instance_id)
+        if instance is None or not actor.can_see_agency(instance.agency_id):
+            raise NotFound("instance not found")
+        if not (actor.has(ADMIN) or actor.has(CENTRAL) or actor.has(SUPERVISOR)):
+            raise Forbidden("only a supervisor, the central office or an administrator can cancel a workflow")
+        if instance.status in ("completed", "cancelled"):
+            raise Conflict(f"the workflow is already {instance.status}")
+        now = utcnow()
+        before = instance.status
+        from .state import load_workflow
+
+        wf = load_workflow(ctx, instance)
+        ctx.runtime.cancel(wf)
+        save_workflow(s, ctx, instance, wf, now)
+        instance.status = "cancelled"
+        audit.record(s, actor, "instance.cancel", agency_id=instance.agency_id, instance_id=instance.id,
+                     before={"status": before}, after={"status": "cancelled"}, comment=reason)
+        uow.commit()

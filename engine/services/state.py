@@ -1,0 +1,94 @@
+"""Loading and saving an instance's workflow, with everything derived from it in the same transaction.
+
+At every save: the serialized state, the materialized human tasks, the deadline rows of pending
+timers, the instance status, and an incident when the instance has stalled.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..context import Context
+from ..models import Deadline, HumanTask, Incident, Instance, ProcessVersion
+from ..roles import role_for_lane
+
+
+def load_instance(session: Session, instance_id: int, lock: bool = True) -> Instance | None:
+    stmt = select(Instance).where(Instance.id == instance_id)
+    if lock:
+        stmt = stmt.with_for_update(of=Instance)
+    return session.scalar(stmt)
+
+
+def specs_for(ctx: Context, version: ProcessVersion):
+    return ctx.runtime.specs.get(version.id, version.spec_json)
+
+
+def load_workflow(ctx: Context, instance: Instance):
+    spec, subs = specs_for(ctx, instance.version)
+    return ctx.runtime.load(instance.state, spec, subs)
+
+
+def save_workflow(session: Session, ctx: Context, instance: Instance, wf, now: datetime) -> None:
+    instance.state = ctx.runtime.dump(wf)
+    instance.updated_at = now
+    ready = ctx.runtime.ready_user_tasks(wf)
+    _sync_human_tasks(session, instance, ready, now)
+    timers = ctx.runtime.timers(wf)
+    _sync_deadlines(session, instance, timers)
+    if wf.is_completed():
+        instance.status = "completed"
+    elif not ready and not timers and not ctx.runtime.has_waiting_events(wf):
+        if instance.status != "stalled":
+            session.add(Incident(instance_id=instance.id, kind="stalled", created_at=now,
+                                 message="instance is not finished but has no ready task and no pending timer"))
+        instance.status = "stalled"
+    elif instance.status == "stalled":
+        instance.status = "running"
+
+
+def _sync_human_tasks(session: Session, instance: Instance, ready, now: datetime) -> None:
+    open_rows = {
+        row.spiff_task_id: row
+        for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                           HumanTask.status == "open"))
+    }
+    wanted = {view.spiff_task_id for view in ready}
+    for view in ready:
+        if view.spiff_task_id in open_rows:
+            continue
+        session.add(HumanTask(
+            instance_id=instance.id, agency_id=instance.agency_id, spiff_task_id=view.spiff_task_id,
+            bpmn_id=view.bpmn_id, name=view.name, lane=view.lane, role=role_for_lane(view.lane) or "officer",
+            form=view.form, instructions=view.instructions, status="open", created_at=now,
+        ))
+    for spiff_id, row in open_rows.items():
+        if spiff_id not in wanted:
+            row.status = "cancelled"
+            row.completed_at = now
+
+
+def _sync_deadlines(session: Session, instance: Instance, timers) -> None:
+    rows = {
+        row.spiff_task_id: row
+        for row in session.scalars(select(Deadline).where(Deadline.instance_id == instance.id,
+                                                          Deadline.status == "pending"))
+    }
+    wanted = {t.spiff_task_id: t for t in timers}
+    for spiff_id, timer in wanted.items():
+        row = rows.get(spiff_id)
+        if row is None:
+            existing = session.scalar(select(Deadline).where(Deadline.instance_id == instance.id,
+                                                             Deadline.spiff_task_id == spiff_id))
+            if existing is not None:  # a cycle timer that fired and waits again
+                existing.status, existing.due_at, existing.last_error = "pending", timer.due_at, ""
+                continue
+            session.add(Deadline(instance_id=instance.id, spiff_task_id=spiff_id, bpmn_id=timer.bpmn_id,
+                                 due_at=timer.due_at, status="pending"))
+        elif row.due_at != timer.due_at:
+            row.due_at = timer.due_at
+    for spiff_id, row in rows.items():
+        if spiff_id not in wanted:
+            row.status = "cancelled"

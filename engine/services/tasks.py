@@ -1,0 +1,191 @@
+"""Human-task use cases: list, show, claim, unclaim, save draft, submit."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, select, union_all
+from sqlalchemy.orm import Session
+
+from .. import audit, forms
+from ..actors import Actor
+from ..context import Context
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..models import Agency, HumanTask, Instance, ProcessDefinition, utcnow
+from ..roles import AGENCY_ROLES
+from .state import load_instance, load_workflow, save_workflow
+
+MAX_DRAFT_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    instance_id: int
+    name: str
+    role: str
+    status: str
+    assignee_id: int | None
+    created_at: datetime
+    due_at: datetime | None
+    agency_name: str
+    service_process: str
+    fiscal_year: int
+    process_name: str
+
+
+def _pool_condition(actor: Actor):
+    """Unclaimed open tasks the actor's roles may take."""
+    agency_roles = [r for r in actor.roles if r in AGENCY_ROLES]
+    wide_roles = [r for r in actor.roles if r not in AGENCY_ROLES]
+    parts = []
+    if agency_roles and actor.agency_id is not None:
+        parts.append(and_(HumanTask.agency_id == actor.agency_id, HumanTask.role.in_(agency_roles)))
+    if wide_roles:
+        parts.append(HumanTask.role.in_(wide_roles))
+    return parts
+
+
+def list_tasks(ctx: Context, actor: Actor, limit: int = 50, offset: int = 0) -> tuple[list[TaskRow], int]:
+    """The actor's open tasks and the unclaimed ones of their roles, soonest due first."""
+    limit = max(1, min(int(limit), 200))
+    offset = max(0, int(offset))
+    mine = select(HumanTask.id, HumanTask.due_at).where(HumanTask.assignee_id == actor.user_id,
+                                                        HumanTask.status == "open")
+    selects = [mine] if actor.user_id is not None else []
+    for cond in _pool_condition(actor):
+        selects.append(select(HumanTask.id, HumanTask.due_at).where(
+            cond, HumanTask.status == "open", HumanTask.assignee_id.is_(None)))
+    if not selects:
+        return [], 0
+    ids = union_all(*selects).subquery()
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        total = s.scalar(select(func.count()).select_from(ids))
+        page_ids = select(ids.c.id).order_by(ids.c.due_at.is_(None), ids.c.due_at, ids.c.id) \
+            .limit(limit).offset(offset).subquery()
+        rows = s.execute(
+            select(HumanTask, Agency.name, Instance.service_process, Instance.fiscal_year, ProcessDefinition.name)
+            .join(page_ids, page_ids.c.id == HumanTask.id)
+            .join(Instance, Instance.id == HumanTask.instance_id)
+            .join(Agency, Agency.id == HumanTask.agency_id)
+            .join(ProcessDefinition, ProcessDefinition.id == Instance.definition_id)
+            .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+        ).all()
+    return [
+        TaskRow(t.id, t.instance_id, t.name, t.role, t.status, t.assignee_id, t.created_at, t.due_at, agency,
+                sp, fy, pname)
+        for t, agency, sp, fy, pname in rows
+    ], total
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    task: HumanTask
+    schema: dict
+    data: dict
+    agency_name: str
+    service_process: str
+    fiscal_year: int
+
+
+def _visible_task(s: Session, actor: Actor, task_id: int) -> HumanTask:
+    task = s.get(HumanTask, task_id)
+    if task is None or not actor.can_see_agency(task.agency_id):
+        # another agency's record is "not found", never "forbidden": its existence is not disclosed
+        raise NotFound("task not found")
+    return task
+
+
+def _workable_task(s: Session, actor: Actor, task_id: int) -> HumanTask:
+    task = _visible_task(s, actor, task_id)
+    if not actor.can_do(task.role, task.agency_id):
+        raise Forbidden("this task belongs to another role")
+    if task.status != "open":
+        raise Conflict("the task is already " + task.status)
+    return task
+
+
+def get_task(ctx: Context, actor: Actor, task_id: int) -> TaskDetail:
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        task = _visible_task(s, actor, task_id)
+        instance = s.get(Instance, task.instance_id)
+        schema = instance.version.forms.get(task.form) or {}
+        data = dict(task.draft or {})
+        return TaskDetail(task, schema, data, instance.agency.name, instance.service_process, instance.fiscal_year)
+
+
+def claim(ctx: Context, actor: Actor, task_id: int) -> None:
+    with ctx.uow() as uow:
+        task = _workable_task(uow.session, actor, task_id)
+        if task.assignee_id == actor.user_id:
+            return
+        if task.assignee_id is not None:
+            raise Conflict("someone else has already claimed this task")
+        task.assignee_id = actor.user_id
+        audit.record(uow.session, actor, "task.claim", agency_id=task.agency_id, instance_id=task.instance_id,
+                     task_id=task.id, before={"assignee_id": None}, after={"assignee_id": actor.user_id})
+        uow.commit()
+
+
+def unclaim(ctx: Context, actor: Actor, task_id: int) -> None:
+    with ctx.uow() as uow:
+        task = _workable_task(uow.session, actor, task_id)
+        if task.assignee_id != actor.user_id:
+            raise Conflict("you have not claimed this task")
+        task.assignee_id = None
+        audit.record(uow.session, actor, "task.unclaim", agency_id=task.agency_id, instance_id=task.instance_id,
+                     task_id=task.id, before={"assignee_id": actor.user_id}, after={"assignee_id": None})
+        uow.commit()
+
+
+def _take(task: HumanTask, actor: Actor) -> None:
+    if task.assignee_id is None:
+        task.assignee_id = actor.user_id
+    elif task.assignee_id != actor.user_id:
+        raise Conflict("someone else has claimed this task")
+
+
+def save_draft(ctx: Context, actor: Actor, task_id: int, data: dict) -> None:
+    if not isinstance(data, dict):
+        raise InvalidInput("draft data must be an object")
+    import json
+
+    if len(json.dumps(data, default=str)) > MAX_DRAFT_BYTES:
+        raise InvalidInput("the draft is too large")
+    with ctx.uow() as uow:
+        task = _workable_task(uow.session, actor, task_id)
+        _take(task, actor)
+        before, after = audit.changed(task.draft, data)
+        task.draft = data
+        audit.record(uow.session, actor, "task.draft", agency_id=task.agency_id, instance_id=task.instance_id,
+                     task_id=task.id, before=before, after=after)
+        uow.commit()
+
+
+def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th") -> None:
+    """Validate against the form, complete the task, run to the next wait state, save: or change nothing."""
+    if not isinstance(data, dict):
+        raise InvalidInput("task data must be an object")
+    with ctx.uow() as uow:
+        s = uow.session
+        probe = _visible_task(s, actor, task_id)
+        instance = load_instance(s, probe.instance_id)  # locks the instance row where the database can
+        s.refresh(probe)
+        task = _workable_task(s, actor, task_id)
+        _take(task, actor)
+        if instance.status not in ("running", "stalled"):
+            raise Conflict(f"the workflow is {instance.status}")
+        schema = instance.version.forms.get(task.form)
+        if schema is not None:
+            forms.validate(schema, data, lang)
+        now = utcnow()
+        wf = load_workflow(ctx, instance)
+        ctx.runtime.complete(wf, task.spiff_task_id, data)
+        task.status, task.completed_at, task.completed_by_id = "completed", now, actor.user_id
+        task.draft = None
+        save_workflow(s, ctx, instance, wf, now)
+        audit.record(s, actor, "task.submit", agency_id=task.agency_id, instance_id=instance.id, task_id=task.id,
+                     after={"task": task.bpmn_id, "data": data})
+        uow.commit()

@@ -1,0 +1,96 @@
+"""Firing due timers from the deadline table: each row claimed in its own transaction, exactly once."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from .. import audit
+from ..actors import Actor
+from ..context import Context
+from ..errors import SlaflowError
+from ..models import Deadline, Incident, SchedulerHeartbeat, utcnow
+from .state import load_instance, load_workflow, save_workflow
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+SCHEDULER = Actor.system("scheduler")
+
+
+@dataclass
+class SweepResult:
+    fired: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+def due_ids(ctx: Context, now: datetime, limit: int = 500) -> list[int]:
+    with ctx.uow(write=False) as uow:
+        return list(uow.session.scalars(
+            select(Deadline.id).where(Deadline.status == "pending", Deadline.due_at <= now)
+            .order_by(Deadline.due_at, Deadline.id).limit(limit)))
+
+
+def fire(ctx: Context, deadline_id: int, now: datetime) -> bool:
+    """Fire one due timer; False when another process got there first or it is no longer due."""
+    try:
+        with ctx.uow() as uow:
+            s = uow.session
+            stmt = select(Deadline).where(Deadline.id == deadline_id, Deadline.status == "pending")
+            if ctx.db.dialect.name == "postgresql":
+                stmt = stmt.with_for_update(skip_locked=True)
+            row = s.scalar(stmt)
+            if row is None or row.due_at > now:
+                return False
+            instance = load_instance(s, row.instance_id)
+            if instance is None or instance.status not in ("running", "stalled"):
+                row.status = "cancelled"
+                uow.commit()
+                return False
+            wf = load_workflow(ctx, instance)
+            ctx.runtime.advance(wf)
+            row.status, row.fired_at, row.attempts = "fired", now, row.attempts + 1
+            save_workflow(s, ctx, instance, wf, now)
+            audit.record(s, SCHEDULER, "timer.fire", agency_id=instance.agency_id, instance_id=instance.id,
+                         after={"timer": row.bpmn_id, "due_at": row.due_at.isoformat()})
+            uow.commit()
+            return True
+    except SlaflowError as exc:
+        _record_failure(ctx, deadline_id, exc.message, now)
+        return False
+
+
+def _record_failure(ctx: Context, deadline_id: int, message: str, now: datetime) -> None:
+    log.warning("timer %s failed: %s", deadline_id, message)
+    with ctx.uow() as uow:
+        row = uow.session.get(Deadline, deadline_id)
+        if row is None or row.status != "pending":
+            return
+        row.attempts += 1
+        row.last_error = message[:2000]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = "failed"
+            uow.session.add(Incident(instance_id=row.instance_id, kind="timer_failed", created_at=now,
+                                     message=f"timer {row.bpmn_id}: {message}"[:4000]))
+        uow.commit()
+
+
+def sweep(ctx: Context, now: datetime | None = None, batch: int = 500, name: str = "scheduler") -> SweepResult:
+    now = now or utcnow()
+    result = SweepResult()
+    for deadline_id in due_ids(ctx, now, batch):
+        if fire(ctx, deadline_id, now):
+            result.fired += 1
+        else:
+            result.skipped += 1
+    with ctx.uow() as uow:
+        beat = uow.session.get(SchedulerHeartbeat, name)
+        if beat is None:
+            beat = SchedulerHeartbeat(name=name, fired=0, failures=0)
+            uow.session.add(beat)
+        beat.last_sweep_at = now
+        beat.fired += result.fired
+        uow.commit()
+    return result

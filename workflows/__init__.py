@@ -1,0 +1,1 @@
+"""Per-workflow glue: service-task handlers and the helpers timer expressions call."""

@@ -1,0 +1,55 @@
+"""Fiscal-year and date helpers that timer expressions call (results are ISO 8601 text).
+
+The full Thai working-day calendar arrives with the deadline engine; these helpers are pure.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+BE_OFFSET = 543
+
+
+def fiscal_year_of(day: date) -> int:
+    """Buddhist Era fiscal year containing ``day`` (FY N runs 1 Oct N-544 C.E. to 30 Sep N-543 C.E.)."""
+    return day.year + BE_OFFSET + (1 if day.month >= 10 else 0)
+
+
+def fiscal_year_start(fy_be: int) -> date:
+    return date(fy_be - BE_OFFSET - 1, 10, 1)
+
+
+def fiscal_year_end(fy_be: int) -> date:
+    return date(fy_be - BE_OFFSET, 9, 30)
+
+
+ROUND_DUE = {6: (4, 10), 9: (7, 10), 12: (10, 9)}  # months -> (month, day) in the C.E. year the FY ends
+
+
+def round_due_date(fy_be: int, months: int) -> date:
+    """Default due date of the 6-, 9- or 12-month report of fiscal year ``fy_be`` (DOMAIN.md §4)."""
+    if months not in ROUND_DUE:
+        raise ValueError("reporting rounds are 6, 9 or 12 months")
+    month, day = ROUND_DUE[months]
+    return date(fy_be - BE_OFFSET, month, day)
+
+
+def end_of_day_iso(day: date) -> str:
+    """The last moment of ``day`` in Bangkok, as ISO 8601 with offset."""
+    return datetime.combine(day, time(23, 59, 59), BANGKOK).isoformat()
+
+
+def report_due(fy_be: int, months: int) -> str:
+    return end_of_day_iso(round_due_date(int(fy_be), int(months)))
+
+
+def days_from_now(days: int) -> str:
+    return (datetime.now(timezone.utc) + timedelta(days=int(days))).isoformat()
+
+
+HELPERS = {
+    "report_due": report_due,
+    "days_from_now": days_from_now,
+    "fiscal_year_of": fiscal_year_of,
+}

@@ -1,0 +1,15 @@
+"""The registry the engine reads (``SLAFLOW_HANDLERS``): service-task handlers and timer helpers.
+
+A handler takes a copy of the task data and the evaluated parameters of the service task and
+returns JSON-serializable data, stored under the task's result variable.
+"""
+from __future__ import annotations
+
+from . import calendar, sla
+
+HANDLERS = {
+    "sla_average_progress": sla.average_progress,
+    "sla_summary": sla.summary,
+}
+
+HELPERS = calendar.HELPERS
