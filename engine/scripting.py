@@ -19,7 +19,12 @@ import time
 from functools import lru_cache
 from typing import Any, Callable
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
+from RestrictedPython import (
+    RestrictingNodeTransformer,
+    compile_restricted_eval,
+    compile_restricted_exec,
+    safe_builtins,
+)
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import (
     full_write_guard,
@@ -81,6 +86,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "_unpack_sequence_": guarded_unpack_sequence,
     "_write_": full_write_guard,
     "_inplacevar_": _inplacevar,
+    "_pow_": _guarded_pow,
     "datetime": _dt.datetime,
     "date": _dt.date,
     "timedelta": _dt.timedelta,
@@ -88,6 +94,17 @@ BASE_GLOBALS: dict[str, Any] = {
     "Decimal": decimal.Decimal,
     "math": math,
 }
+
+
+class _Policy(RestrictingNodeTransformer):
+    """RestrictedPython's policy, plus ``a ** b`` routed through a guard (huge powers hang the CPU)."""
+
+    def visit_BinOp(self, node):  # noqa: N802 - ast API
+        node = super().visit_BinOp(node)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            call = ast.Call(func=ast.Name("_pow_", ast.Load()), args=[node.left, node.right], keywords=[])
+            return ast.fix_missing_locations(ast.copy_location(call, node))
+        return node
 
 
 class _ImportFinder(ast.NodeVisitor):
@@ -112,7 +129,7 @@ def compile_script(source: str, mode: str):
     if finder.errors:
         raise ScriptError("; ".join(finder.errors))
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    result = compiler(source, filename=SCRIPT_FILENAME)
+    result = compiler(source, filename=SCRIPT_FILENAME, policy=_Policy)
     if result.errors or result.code is None:
         raise ScriptError("; ".join(result.errors) or "cannot compile")
     return result.code

@@ -7,21 +7,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from engine.fiscal import BE_OFFSET, fiscal_year_end, fiscal_year_of, fiscal_year_start
+
 BANGKOK = ZoneInfo("Asia/Bangkok")
-BE_OFFSET = 543
-
-
-def fiscal_year_of(day: date) -> int:
-    """Buddhist Era fiscal year containing ``day`` (FY N runs 1 Oct N-544 C.E. to 30 Sep N-543 C.E.)."""
-    return day.year + BE_OFFSET + (1 if day.month >= 10 else 0)
-
-
-def fiscal_year_start(fy_be: int) -> date:
-    return date(fy_be - BE_OFFSET - 1, 10, 1)
-
-
-def fiscal_year_end(fy_be: int) -> date:
-    return date(fy_be - BE_OFFSET, 9, 30)
+__all__ = ["fiscal_year_of", "fiscal_year_start", "fiscal_year_end", "round_due_date", "report_due", "HELPERS"]
 
 
 ROUND_DUE = {6: (4, 10), 9: (7, 10), 12: (10, 9)}  # months -> (month, day) in the C.E. year the FY ends

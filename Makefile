@@ -1,0 +1,76 @@
+# slaflow: `make run` and `make test` do all the set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+VENDOR := web/static/vendor
+APT_UPDATED := /tmp/.slaflow-apt-updated
+
+.PHONY: run test bench check lint clean-db venv assets system-deps
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR)/.installed: node_modules/.installed
+	mkdir -p $(VENDOR)/bpmn-js
+	cp -r node_modules/bpmn-js/dist/. $(VENDOR)/bpmn-js/
+	touch $@
+
+assets: $(VENDOR)/.installed
+
+# Debian packages the tests drive for real: chromium (browser tests) and postgresql.
+system-deps:
+	@need=""; \
+	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
+	if [ -n "$$need" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing Debian packages:$$need"; \
+	    [ -f $(APT_UPDATED) ] || { apt-get update -qq && touch $(APT_UPDATED); }; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
+	  else \
+	    echo "missing Debian packages:$$need (run: sudo apt-get install$$need)"; \
+	    [ "$$CI" != "true" ] || exit 1; \
+	  fi; \
+	fi
+
+run: venv assets
+	@$(PY) -m web.cli init-db
+	@$(PY) -m web.cli load-demo
+	@mkdir -p var
+	@echo "starting the scheduler (log: var/scheduler.log)"
+	@$(PY) -m web.cli scheduler > var/scheduler.log 2>&1 & echo $$! > var/scheduler.pid
+	@echo ""
+	@echo "slaflow is running at http://$${SLAFLOW_HOST:-127.0.0.1}:$${SLAFLOW_PORT:-5000}/"
+	@echo "demo logins (password: slaflow-demo): officer.dlt, supervisor.dlt, officer.dopa, supervisor.dopa,"
+	@echo "  officer.cmpho, supervisor.cmpho, designer, central, admin"
+	@echo "press Ctrl+C to stop"
+	@trap 'kill $$(cat var/scheduler.pid) 2>/dev/null; rm -f var/scheduler.pid' EXIT INT TERM; \
+	  $(PY) -m web.cli run
+
+test: venv assets system-deps
+	@set -e; \
+	if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  export SLAFLOW_TEST_POSTGRES_URL=$$(tests/support/postgres.sh start); \
+	fi; \
+	trap 'tests/support/postgres.sh stop' EXIT; \
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not bench" $(PYTEST_ARGS)
+
+bench: venv
+	$(PY) -m pytest tests/bench -m bench -s -p no:xdist $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+clean-db:
+	rm -f var/slaflow.sqlite3 var/slaflow.sqlite3-wal var/slaflow.sqlite3-shm

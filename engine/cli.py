@@ -1,0 +1,146 @@
+"""Engine commands of the ``slaflow`` CLI (the web command is added by web.cli)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import context as context_mod
+from . import demo, migrate
+from .actors import Actor
+from .bpmn.bundle import check_files
+from .errors import SlaflowError
+
+MAX_FILES = 500
+
+
+@click.group()
+@click.option("--lang", type=click.Choice(["th", "en"]), default=None, help="language of messages (default: th)")
+@click.pass_context
+def cli(click_ctx, lang):
+    """slaflow: the SLA lifecycle of Thai public agencies."""
+    click_ctx.ensure_object(dict)
+    click_ctx.obj["lang"] = lang
+
+
+def _ctx():
+    return context_mod.build()
+
+
+def _lang(click_ctx) -> str:
+    from .config import Settings
+
+    return click_ctx.obj.get("lang") or Settings.from_env().language
+
+
+@cli.command("init-db")
+def init_db():
+    """Create the database or migrate it to the newest schema."""
+    ctx = _ctx()
+    migrate.upgrade(ctx.db)
+    click.echo(f"database ready at revision {migrate.current_revision(ctx.db)}")
+
+
+@cli.command("load-demo")
+def load_demo():
+    """Load demo agencies, users and workflows into a database that has no users yet."""
+    ctx = _ctx()
+    migrate.upgrade(ctx.db)
+    logins = demo.load(ctx)
+    if not logins:
+        click.echo("database already has data; demo not loaded")
+        return
+    click.echo("demo data loaded. logins (password for all: %s):" % demo.DEMO_PASSWORD)
+    for username, _ in logins:
+        click.echo(f"  {username}")
+
+
+@cli.group()
+def bpmn():
+    """Work with BPMN files."""
+
+
+@bpmn.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="print the problems as JSON")
+@click.pass_context
+def bpmn_check(click_ctx, files, as_json):
+    """Check BPMN FILES: "executable", or the problems by element. Exit 1 if any file has errors."""
+    lang = _lang(click_ctx)
+    from .config import Settings
+
+    settings = Settings.from_env()
+    handlers, helpers = context_mod.load_glue(settings.handlers_module)
+    from .bpmn.lint import LintContext
+
+    lint_ctx = LintContext(forms_dir=settings.forms_dir, handler_names=tuple(handlers), timer_helpers=helpers)
+    data = {}
+    unreadable = {}
+    for path in files[:MAX_FILES]:
+        try:
+            data[str(path)] = path.read_bytes()
+        except OSError as exc:
+            unreadable[str(path)] = exc.strerror or str(exc)
+    results = check_files(data, lint_ctx, settings.bpmn_max_bytes)
+    failed = bool(unreadable)
+    report = {}
+    for name, problems in results.items():
+        errors = [p for p in problems if p.severity == "error"]
+        failed = failed or bool(errors)
+        report[name] = [p.to_dict(lang) for p in problems]
+        if as_json:
+            continue
+        if not errors:
+            click.echo(f"{name}: " + ("ทำงานได้" if lang == "th" else "executable"))
+        else:
+            click.echo(f"{name}: " + ("ทำงานไม่ได้" if lang == "th" else "not executable"))
+        for p in problems:
+            label = {"error": "ข้อผิดพลาด", "warning": "คำเตือน"}[p.severity] if lang == "th" else p.severity
+            line = f" (line {p.line})" if p.line else ""
+            click.echo(f"  - [{label}] {p.where()}{line}: {p.message(lang)}")
+    for name, reason in unreadable.items():
+        report[name] = [{"code": "unreadable", "severity": "error", "message": reason}]
+        if not as_json:
+            click.echo(f"{name}: {reason}")
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    sys.exit(1 if failed else 0)
+
+
+@cli.command("deploy")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--note", default="", help="what changed in this version")
+@click.option("--process", "process_id", default=None, help="the process to deploy when a file holds several")
+@click.pass_context
+def deploy_cmd(click_ctx, files, note, process_id):
+    """Deploy FILES (a process and the diagrams it calls) as a new version."""
+    from .services import deploy
+
+    lang = _lang(click_ctx)
+    ctx = _ctx()
+    migrate.upgrade(ctx.db)
+    actor = Actor(None, "cli", None, frozenset({"designer"}))
+    try:
+        result = deploy.deploy(ctx, {p.name: p.read_bytes() for p in files}, actor, note, process_id)
+    except SlaflowError as exc:
+        click.echo(f"deploy failed: {exc.message}", err=True)
+        for p in getattr(exc, "problems", []):
+            click.echo(f"  - {p.where()}: {p.message(lang)}", err=True)
+        sys.exit(1)
+    state = "deployed" if result.created else "unchanged, already deployed as"
+    click.echo(f"{result.process_id}: {state} version {result.version}")
+
+
+@cli.command("scheduler")
+def scheduler_cmd():
+    """Run the one scheduler process (fires due timers; never run it inside web workers)."""
+    import logging
+
+    from . import scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx = _ctx()
+    migrate.upgrade(ctx.db)
+    scheduler.run(ctx)

@@ -1,0 +1,134 @@
+"""Shared fixtures: a real database per test (SQLite file, or a fresh PostgreSQL database)."""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine import context as context_mod
+from engine import migrate
+from engine.actors import Actor
+from engine.config import REPO_ROOT, Settings
+from engine.services import accounts, deploy
+
+SLA_BPMN = REPO_ROOT / "bpmn" / "sla" / "sla_lifecycle.bpmn"
+PG_URL = os.environ.get("SLAFLOW_TEST_POSTGRES_URL", "")
+IN_CI = os.environ.get("CI") == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/bench" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.bench)
+
+
+def _settings(tmp_path: Path, url: str | None = None) -> Settings:
+    env = {"SLAFLOW_INSTANCE_DIR": str(tmp_path / "instance"), "SLAFLOW_SECRET_KEY": "test-secret"}
+    if url:
+        env["SLAFLOW_DATABASE_URL"] = url
+    return Settings.from_env(env)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return _settings(tmp_path)
+
+
+def _postgres_database():
+    if not PG_URL:
+        if IN_CI:
+            pytest.fail("CI=true but no PostgreSQL server: SLAFLOW_TEST_POSTGRES_URL is not set")
+        pytest.skip("no PostgreSQL server (SLAFLOW_TEST_POSTGRES_URL)")
+    name = "slaflow_test_" + uuid.uuid4().hex[:12]
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base = PG_URL.rsplit("/", 1)[0]
+    return admin, name, f"{base}/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_url(request, tmp_path):
+    """A database URL on each backend: the test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    admin, name, url = _postgres_database()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def make_ctx(tmp_path: Path, url: str | None = None) -> context_mod.Context:
+    ctx = context_mod.build(_settings(tmp_path, url))
+    migrate.upgrade(ctx.db)
+    return ctx
+
+
+@pytest.fixture
+def ctx(tmp_path):
+    """Engine context on a migrated SQLite file database."""
+    c = make_ctx(tmp_path)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def any_ctx(tmp_path, any_db_url):
+    """Engine context on SQLite and on PostgreSQL."""
+    c = make_ctx(tmp_path, any_db_url)
+    yield c
+    c.close()
+
+
+ADMIN = Actor.system("test")
+DESIGNER = Actor(None, "designer", None, frozenset({"designer"}))
+
+
+class World:
+    """Two agencies with an officer and a supervisor each, a central officer, the SLA lifecycle deployed."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.agency_a = accounts.create_agency(ctx, ADMIN, "A", "กรมทดสอบ ก")
+        self.agency_b = accounts.create_agency(ctx, ADMIN, "B", "กรมทดสอบ ข")
+        self.users = {}
+        for name, roles, agency in [
+            ("officer.a", ["officer"], self.agency_a), ("supervisor.a", ["supervisor"], self.agency_a),
+            ("officer.a2", ["officer"], self.agency_a),
+            ("officer.b", ["officer"], self.agency_b), ("supervisor.b", ["supervisor"], self.agency_b),
+            ("central", ["central"], None), ("designer", ["designer"], None), ("admin", ["admin"], None),
+        ]:
+            accounts.create_user(ctx, ADMIN, name, "password-123", name, roles, agency)
+            self.users[name] = accounts.authenticate(ctx, name, "password-123")
+        self.deployed = deploy.deploy(ctx, {"sla_lifecycle.bpmn": SLA_BPMN.read_bytes()}, DESIGNER)
+
+    def actor(self, name: str) -> Actor:
+        return self.users[name]
+
+
+@pytest.fixture
+def world(ctx) -> World:
+    return World(ctx)
+
+
+@pytest.fixture
+def any_world(any_ctx) -> World:
+    return World(any_ctx)
+
+
+SELECT_OK = {"process_name": "การชำระภาษีรถประจำปี", "criteria": ["public_service"],
+             "current_state": "ผู้รับบริการต้องรอนานและไม่ทราบขั้นตอน"}
+STAGE1_OK = {
+    "problems": [{"problem": "รอคิวนาน", "expectation": "ได้รับบริการภายใน 15 นาที"}],
+    "capability": "มีเจ้าหน้าที่ 10 คน และระบบคิวออนไลน์",
+    "analysis": {"time": "ใช้เวลา 2 ชั่วโมง", "steps": "7 ขั้นตอน", "quality": "เอกสารผิดบ่อย",
+                 "channels": "ติดต่อได้ที่สำนักงานเท่านั้น", "transparency": "ไม่ทราบสถานะ", "cost": "ไม่มีค่าธรรมเนียม"},
+    "approach": {"process": "ลดขั้นตอน", "system": "ชำระออนไลน์", "staff": "อบรมเจ้าหน้าที่"},
+    "targets": {"time_value": 15, "time_unit": "minutes", "satisfaction_percent": 85},
+}

@@ -1,0 +1,116 @@
+"""The lint reports each problem by element id and name, in Thai and in English."""
+from __future__ import annotations
+
+import pytest
+
+from engine.bpmn.bundle import check_files
+from engine.bpmn.lint import LintContext
+from engine.config import REPO_ROOT
+from engine.context import load_glue
+from tests.bpmn_factory import flow, lanes, one_task, process, simple, user_task
+
+HANDLERS, HELPERS = load_glue("workflows.handlers")
+
+
+def lint(xml: str):
+    ctx = LintContext(forms_dir=REPO_ROOT / "forms", handler_names=tuple(HANDLERS), timer_helpers=HELPERS)
+    return check_files({"t.bpmn": xml.encode()}, ctx, 2_000_000)["t.bpmn"]
+
+
+def codes(problems, severity="error"):
+    return {(p.code, p.element_id) for p in problems if p.severity == severity}
+
+
+def test_clean_diagram_has_no_problems():
+    assert lint(one_task()) == []
+    assert lint((REPO_ROOT / "bpmn/sla/sla_lifecycle.bpmn").read_text()) == []
+
+
+def test_unquoted_timer_expression():
+    problems = lint(one_task(timer="PT1S"))
+    assert ("timer_unquoted", "timer1") in codes(problems)
+    p = next(p for p in problems if p.code == "timer_unquoted")
+    assert p.element_name == "deadline"
+    assert '"PT1S"' in p.message("en") and "เครื่องหมายคำพูด" in p.message("th")
+
+
+def test_timer_with_calendar_helper_evaluates():
+    assert lint(one_task(timer="report_due(2569, 6)")) == []
+    problems = lint(one_task(timer="report_due(2569, 7)"))
+    assert ("timer_invalid", "timer1") in codes(problems)
+    assert lint(one_task(timer='"not a date"')) and codes(lint(one_task(timer='"not a date"')))
+
+
+def test_user_task_without_form_and_missing_form():
+    xml = simple(user_task("t1", "f_start", "f_end", name="กรอกข้อมูล", form=None), "t1", "t1", {"officer": ["t1"]})
+    problems = lint(xml)
+    assert ("no_form", "t1") in codes(problems)
+    assert next(p for p in problems if p.code == "no_form").element_name == "กรอกข้อมูล"
+    xml = simple(user_task("t1", "f_start", "f_end", form="sla/nope.json"), "t1", "t1", {"officer": ["t1"]})
+    assert ("form_missing", "t1") in codes(lint(xml))
+    xml = simple(user_task("t1", "f_start", "f_end", form="../../etc/passwd"), "t1", "t1", {"officer": ["t1"]})
+    assert ("form_missing", "t1") in codes(lint(xml))
+
+
+def test_lane_without_role_and_task_outside_lanes():
+    xml = simple(user_task("t1", "f_start", "f_end"), "t1", "t1", {"แม่บ้าน": ["t1"]})
+    assert ("lane_no_role", "lane_0") in codes(lint(xml))
+    xml = simple(user_task("t1", "f_start", "f_end"), "t1", "t1")
+    assert ("task_no_lane", "t1") in codes(lint(xml))
+
+
+def test_service_task_without_or_with_unknown_handler():
+    body = ('<bpmn:serviceTask id="svc" name="คำนวณ"><bpmn:incoming>f_start</bpmn:incoming>'
+            '<bpmn:outgoing>f_end</bpmn:outgoing></bpmn:serviceTask>')
+    assert ("service_no_handler", "svc") in codes(lint(simple(body, "svc", "svc")))
+    body = ('<bpmn:serviceTask id="svc"><bpmn:extensionElements><spiffworkflow:serviceTaskOperator id="rm_rf"/>'
+            '</bpmn:extensionElements><bpmn:incoming>f_start</bpmn:incoming><bpmn:outgoing>f_end</bpmn:outgoing>'
+            '</bpmn:serviceTask>')
+    problems = lint(simple(body, "svc", "svc"))
+    assert ("service_unknown_handler", "svc") in codes(problems)
+    assert "sla_average_progress" in next(p for p in problems if p.code == "service_unknown_handler").message("en")
+
+
+def test_non_executable_process_and_missing_start():
+    assert ("not_executable", "p") in codes(lint(process("", executable=False)))
+    xml = process(lanes({"officer": ["t1"]}) + user_task("t1", "x", "y"))
+    assert ("no_start", "p") in codes(lint(xml))
+
+
+def test_unreachable_nodes():
+    extra = user_task("orphan", "f_o", "f_o2", name="ไม่มีทางเข้า") + \
+        '<bpmn:endEvent id="end2"><bpmn:incoming>f_o2</bpmn:incoming></bpmn:endEvent>' + flow("f_o2", "orphan", "end2")
+    xml = simple(user_task("t1", "f_start", "f_end") + extra, "t1", "t1", {"officer": ["t1", "orphan"]})
+    found = codes(lint(xml))
+    assert ("unreachable", "orphan") in found and ("unreachable", "end2") in found
+    assert ("unreachable", "t1") not in found
+
+
+def test_unsupported_element():
+    body = ('<bpmn:complexGateway id="cg" name="ซับซ้อน"><bpmn:incoming>f_start</bpmn:incoming>'
+            '<bpmn:outgoing>f_end</bpmn:outgoing></bpmn:complexGateway>')
+    assert ("unsupported", "cg") in codes(lint(simple(body, "cg", "cg")))
+
+
+@pytest.mark.parametrize("script,needle", [
+    ("import os", "import"),
+    ("x = ().__class__.__bases__[0].__subclasses__()", "__class__"),
+    ("x = getattr(data, '__dict__')", None),
+    ("def f(:", "syntax"),
+])
+def test_unsafe_or_broken_scripts_fail_lint(script, needle):
+    problems = lint(one_task(script_before=script))
+    if needle is None:  # compiles; refused at run time by the guarded getattr
+        return
+    assert ("script_invalid", "s1") in codes(problems)
+    assert needle in next(p for p in problems if p.code == "script_invalid").message("en")
+
+
+def test_gateway_flow_without_condition():
+    body = ('<bpmn:exclusiveGateway id="gw"><bpmn:incoming>f_start</bpmn:incoming><bpmn:outgoing>a</bpmn:outgoing>'
+            '<bpmn:outgoing>b</bpmn:outgoing></bpmn:exclusiveGateway>'
+            + user_task("t1", "a", "f_end") + user_task("t2", "b", "f_end2")
+            + '<bpmn:endEvent id="end2"><bpmn:incoming>f_end2</bpmn:incoming></bpmn:endEvent>')
+    extra = flow("a", "gw", "t1", "x == 1") + flow("b", "gw", "t2") + flow("f_end2", "t2", "end2")
+    problems = lint(simple(body, "gw", "t1", {"officer": ["t1", "t2"]}, extra))
+    assert ("gateway_no_condition", "b") in codes(problems)

@@ -1,0 +1,75 @@
+"""Flask app factory. Views are thin: parse input, call one engine use case, render."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, request, session
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+from engine import context as context_mod
+from engine.config import Settings
+
+from . import auth, errors, filters, inbox
+
+LANGUAGES = ("th", "en")
+
+
+def create_app(settings: Settings | None = None, ctx: context_mod.Context | None = None) -> Flask:
+    settings = settings or (ctx.settings if ctx else Settings.from_env())
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=settings.cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        MAX_CONTENT_LENGTH=settings.upload_max_bytes,
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE=settings.language,
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
+    )
+    app.extensions["slaflow"] = ctx or context_mod.build(settings)
+
+    CSRFProtect(app)
+    Babel(app, locale_selector=_select_locale, timezone_selector=lambda: settings.timezone)
+    login = LoginManager(app)
+    login.login_view = "auth.login"
+    login.login_message = None
+    login.session_protection = "strong"
+    login.user_loader(auth.load_user)
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(inbox.bp)
+    errors.register(app)
+    filters.register(app)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
+            "frame-ancestors 'none'",
+        )
+        return response
+
+    return app
+
+
+def _select_locale():
+    lang = request.args.get("lang")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    return session.get("lang") or Settings.from_env().language
+
+
+def engine_context() -> context_mod.Context:
+    from flask import current_app
+
+    return current_app.extensions["slaflow"]

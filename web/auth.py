@@ -1,0 +1,167 @@
+"""Login, logout and password change."""
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from engine.errors import InvalidInput
+from engine.services import accounts
+
+bp = Blueprint("auth", __name__)
+
+
+class WebUser(UserMixin):
+    def __init__(self, actor, profile: dict):
+        self.actor = actor
+        self.profile = profile
+        self.id = actor.user_id
+
+    def get_id(self):
+        return str(self.id)
+
+
+def load_user(user_id: str):
+    from . import engine_context
+
+    try:
+        uid = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    ctx = engine_context()
+    actor = accounts.load_actor(ctx, uid)
+    if actor is None:
+        return None
+    return WebUser(actor, accounts.user_profile(ctx, uid))
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+
+
+class PasswordForm(FlaskForm):
+    old_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=256)])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ"))])
+
+
+class LoginLimiter:
+    """Refuses logins after too many failures for one username or address within a window.
+
+    Kept per web process; several workers each count on their own.
+    """
+
+    def __init__(self):
+        self._fails: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _trim(self, key: str, window: int, now: float) -> deque:
+        q = self._fails[key]
+        while q and q[0] < now - window:
+            q.popleft()
+        return q
+
+    def blocked(self, keys, limit: int, window: int) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            return any(len(self._trim(k, window, now)) >= limit for k in keys)
+
+    def fail(self, keys) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for k in keys:
+                self._fails[k].append(now)
+
+    def reset(self, keys) -> None:
+        with self._lock:
+            for k in keys:
+                self._fails.pop(k, None)
+
+
+LIMITER = LoginLimiter()
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("inbox.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    from . import engine_context
+
+    if current_user.is_authenticated:
+        return redirect(url_for("inbox.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        ctx = engine_context()
+        settings = ctx.settings
+        keys = ("u:" + form.username.data.strip().lower(), "ip:" + (request.remote_addr or "-"))
+        if LIMITER.blocked(keys, settings.login_max_attempts, settings.login_window_seconds):
+            flash(_("Too many failed attempts. Please wait a few minutes and try again."), "error")
+            status = 429
+        else:
+            actor = accounts.authenticate(ctx, form.username.data, form.password.data)
+            if actor is None:
+                LIMITER.fail(keys)
+                flash(_("Wrong username or password."), "error")
+                status = 401
+            else:
+                LIMITER.reset(keys)
+                lang = session.get("lang")
+                session.clear()  # a fresh session at login: nothing carried over from before
+                if lang:
+                    session["lang"] = lang
+                login_user(WebUser(actor, accounts.user_profile(ctx, actor.user_id)))
+                session.permanent = True
+                return redirect(_safe_next(request.args.get("next")))
+    elif request.method == "POST":
+        status = 400
+    return render_template("login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    from . import engine_context
+
+    form = PasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(engine_context(), current_user.actor, form.old_password.data,
+                                     form.new_password.data)
+        except InvalidInput:
+            form.old_password.errors.append(_("The current password is wrong."))
+            status = 400
+        else:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("inbox.index"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("password.html", form=form), status
+
+
+__all__ = ["bp", "load_user", "LIMITER", "current_app"]
