@@ -15,6 +15,13 @@ from engine.config import REPO_ROOT, Settings
 from engine.services import accounts, deploy
 
 SLA_BPMN = REPO_ROOT / "bpmn" / "sla" / "sla_lifecycle.bpmn"
+# Argon2id with the cheapest parameters: the suite creates many users; production keeps the defaults
+from argon2 import PasswordHasher  # noqa: E402
+
+import engine.passwords  # noqa: E402
+
+engine.passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
 PG_URL = os.environ.get("SLAFLOW_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI") == "true"
 
