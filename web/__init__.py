@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
@@ -47,6 +47,10 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
     errors.register(app)
     filters.register(app)
 
+    @app.context_processor
+    def _language():
+        return {"current_lang": str(get_locale() or settings.language)}
+
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -66,7 +70,7 @@ def _select_locale():
     lang = request.args.get("lang")
     if lang in LANGUAGES:
         session["lang"] = lang
-    return session.get("lang") or Settings.from_env().language
+    return session.get("lang") or engine_context().settings.language
 
 
 def engine_context() -> context_mod.Context:

@@ -1,0 +1,88 @@
+"""The slaflow command line, run as a real process."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.config import REPO_ROOT
+from tests.bpmn_factory import one_task
+from tests.engine.test_bpmn_loading import LAUGHS, XXE
+
+MIWG = REPO_ROOT.parent / "shared" / "bpmn-samples" / "miwg-reference"
+MIWG_FILES = sorted(MIWG.glob("*.bpmn"))
+
+
+def slaflow(*args, tmp_path: Path, lang="en"):
+    env = dict(os.environ, SLAFLOW_INSTANCE_DIR=str(tmp_path / "instance"), SLAFLOW_LANGUAGE=lang)
+    env.pop("SLAFLOW_DATABASE_URL", None)
+    return subprocess.run([sys.executable, "-m", "web.cli", *args], capture_output=True, text=True, env=env,
+                          cwd=REPO_ROOT, timeout=120)
+
+
+def test_miwg_reference_files_are_present():
+    if os.environ.get("CI") == "true" or MIWG.exists():
+        assert len(MIWG_FILES) >= 20
+
+
+@pytest.mark.skipif(not MIWG_FILES, reason="MIWG reference files not beside the checkout")
+def test_check_every_miwg_file_explains_itself(tmp_path):
+    result = slaflow("bpmn", "check", "--json", *map(str, MIWG_FILES), tmp_path=tmp_path)
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    report = json.loads(result.stdout)
+    assert set(report) == {str(p) for p in MIWG_FILES}
+    for name, problems in report.items():
+        errors = [p for p in problems if p["severity"] == "error"]
+        # none of these modelling-tool files is executable here, and each says why, by element
+        assert errors, name
+        assert all(p["message"] for p in errors)
+        assert any(p["element_id"] for p in errors) or any(p["code"] in ("schema", "no_process") for p in errors)
+    assert result.returncode == 1
+
+
+def test_check_prints_problems_by_element_in_thai_and_english(tmp_path):
+    bad = tmp_path / "bad.bpmn"
+    bad.write_text(one_task(timer="PT1S"), encoding="utf-8")
+    good = tmp_path / "good.bpmn"
+    good.write_text(one_task(), encoding="utf-8")
+    en = slaflow("bpmn", "check", str(bad), str(good), tmp_path=tmp_path)
+    assert en.returncode == 1
+    assert "bad.bpmn: not executable" in en.stdout and "good.bpmn: executable" in en.stdout
+    assert 'timer1 "deadline"' in en.stdout and "must be quoted" in en.stdout
+    th = slaflow("--lang", "th", "bpmn", "check", str(bad), tmp_path=tmp_path)
+    assert "ทำงานไม่ได้" in th.stdout and "เครื่องหมายคำพูด" in th.stdout
+    ok = slaflow("bpmn", "check", str(good), tmp_path=tmp_path)
+    assert ok.returncode == 0 and "executable" in ok.stdout
+
+
+def test_check_hostile_and_missing_files_never_traceback(tmp_path):
+    files = []
+    for name, data in {"xxe.bpmn": XXE, "laughs.bpmn": LAUGHS, "bin.bpmn": "\x00\x01garbage"}.items():
+        path = tmp_path / name
+        path.write_text(data)
+        files.append(str(path))
+    result = slaflow("bpmn", "check", *files, str(tmp_path / "missing.bpmn"), tmp_path=tmp_path)
+    assert result.returncode in (1, 2)
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_init_db_deploy_and_demo(tmp_path):
+    assert slaflow("init-db", tmp_path=tmp_path).returncode == 0
+    again = slaflow("init-db", tmp_path=tmp_path)
+    assert again.returncode == 0 and "0002" in again.stdout
+    sla = REPO_ROOT / "bpmn" / "sla" / "sla_lifecycle.bpmn"
+    first = slaflow("deploy", str(sla), "--note", "first", tmp_path=tmp_path)
+    assert first.returncode == 0 and "deployed version 1" in first.stdout
+    second = slaflow("deploy", str(sla), tmp_path=tmp_path)
+    assert "unchanged" in second.stdout and "version 1" in second.stdout
+    bad = tmp_path / "bad.bpmn"
+    bad.write_text(one_task(timer="PT1S"))
+    failed = slaflow("deploy", str(bad), tmp_path=tmp_path)
+    assert failed.returncode == 1 and "timer1" in failed.stderr and "Traceback" not in failed.stderr
+    demo = slaflow("load-demo", tmp_path=tmp_path)
+    assert demo.returncode == 0 and "officer.dlt" in demo.stdout
+    assert "already has data" in slaflow("load-demo", tmp_path=tmp_path).stdout
