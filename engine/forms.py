@@ -50,9 +50,34 @@ def _message(error, lang: str) -> str:
     return template.format(limit=limit, expected=expected)
 
 
-def validate(schema: dict, data, lang: str = "th") -> None:
-    """Raise FormInvalid with messages per field path when ``data`` does not match ``schema``."""
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+_VALIDATORS: dict[object, Draft202012Validator] = {}
+_FORMATS = FormatChecker()
+
+
+def _validator(schema, cache_key) -> Draft202012Validator | None:
+    if cache_key is None:
+        schema = schema() if callable(schema) else schema
+        return Draft202012Validator(schema, format_checker=_FORMATS) if schema is not None else None
+    validator = _VALIDATORS.get(cache_key)
+    if validator is None:
+        schema = schema() if callable(schema) else schema
+        if schema is None:
+            return None
+        if len(_VALIDATORS) > 1024:
+            _VALIDATORS.clear()
+        validator = _VALIDATORS[cache_key] = Draft202012Validator(schema, format_checker=_FORMATS)
+    return validator
+
+
+def validate(schema, data, lang: str = "th", cache_key=None) -> None:
+    """Raise FormInvalid with messages per field path when ``data`` does not match ``schema``.
+
+    ``schema`` is a JSON Schema or a function returning one (None: nothing to check); ``cache_key``
+    names an immutable schema (a deployed version's form) so its validator is built once.
+    """
+    validator = _validator(schema, cache_key)
+    if validator is None:
+        return
     errors: dict[str, list[str]] = {}
     for count, error in enumerate(validator.iter_errors(data)):
         if count >= MAX_ERRORS:

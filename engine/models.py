@@ -111,9 +111,10 @@ class ProcessVersion(Base):
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
-    sources: Mapped[dict] = mapped_column(JSON)  # filename -> BPMN XML text
-    forms: Mapped[dict] = mapped_column(JSON)  # form reference -> JSON Schema
-    spec_json: Mapped[str] = mapped_column(Text)  # serialized spec + subprocess specs
+    # large columns are deferred: the runtime caches what it needs per version
+    sources: Mapped[dict] = mapped_column(JSON, deferred=True)  # filename -> BPMN XML text
+    forms: Mapped[dict] = mapped_column(JSON, deferred=True)  # form reference -> JSON Schema
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)  # serialized spec + subprocess specs
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")

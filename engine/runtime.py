@@ -75,13 +75,14 @@ class Specs:
         self._lock = threading.Lock()
         self.size = size
 
-    def get(self, version_id: int, spec_json: str):
+    def get(self, version_id: int, spec_json: str | Callable[[], str]):
+        """The restored (spec, subprocess specs) of a version; ``spec_json`` may be a loader."""
         with self._lock:
             hit = self._cache.get(version_id)
             if hit is not None:
                 self._cache.move_to_end(version_id)
                 return hit
-        specs = specs_from_json(spec_json)
+        specs = specs_from_json(spec_json() if callable(spec_json) else spec_json)
         with self._lock:
             self._cache[version_id] = specs
             while len(self._cache) > self.size:

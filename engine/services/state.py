@@ -23,7 +23,7 @@ def load_instance(session: Session, instance_id: int, lock: bool = True) -> Inst
 
 
 def specs_for(ctx: Context, version: ProcessVersion):
-    return ctx.runtime.specs.get(version.id, version.spec_json)
+    return ctx.runtime.specs.get(version.id, lambda: version.spec_json)
 
 
 def load_workflow(ctx: Context, instance: Instance):
@@ -35,9 +35,10 @@ def save_workflow(session: Session, ctx: Context, instance: Instance, wf, now: d
     instance.state = ctx.runtime.dump(wf)
     instance.updated_at = now
     ready = ctx.runtime.ready_user_tasks(wf)
-    _sync_human_tasks(session, instance, ready, now)
     timers = ctx.runtime.timers(wf)
-    _sync_deadlines(session, instance, timers)
+    with session.no_autoflush:  # one flush at commit instead of one per query
+        _sync_human_tasks(session, instance, ready, now)
+        _sync_deadlines(session, instance, timers)
     if wf.is_completed():
         instance.status = "completed"
     elif not ready and not timers and not ctx.runtime.has_waiting_events(wf):
@@ -55,6 +56,8 @@ def _sync_human_tasks(session: Session, instance: Instance, ready, now: datetime
         for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                            HumanTask.status == "open"))
     }
+    # rows changed in memory but not flushed yet (the task just submitted) count as they are now
+    open_rows = {k: row for k, row in open_rows.items() if row.status == "open"}
     wanted = {view.spiff_task_id for view in ready}
     for view in ready:
         if view.spiff_task_id in open_rows:
@@ -76,6 +79,7 @@ def _sync_deadlines(session: Session, instance: Instance, timers) -> None:
         for row in session.scalars(select(Deadline).where(Deadline.instance_id == instance.id,
                                                           Deadline.status == "pending"))
     }
+    rows = {k: row for k, row in rows.items() if row.status == "pending"}
     wanted = {t.spiff_task_id: t for t in timers}
     for spiff_id, timer in wanted.items():
         row = rows.get(spiff_id)

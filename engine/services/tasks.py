@@ -13,7 +13,7 @@ from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import Agency, HumanTask, Instance, ProcessDefinition, utcnow
 from ..roles import AGENCY_ROLES
-from .state import load_instance, load_workflow, save_workflow
+from .state import load_workflow, save_workflow
 
 MAX_DRAFT_BYTES = 1_000_000
 
@@ -170,16 +170,18 @@ def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th
         raise InvalidInput("task data must be an object")
     with ctx.uow() as uow:
         s = uow.session
-        probe = _visible_task(s, actor, task_id)
-        instance = load_instance(s, probe.instance_id)  # locks the instance row where the database can
-        s.refresh(probe)
+        # the task with its instance, the instance row locked where the database can
+        found = s.execute(select(HumanTask, Instance).join(Instance, Instance.id == HumanTask.instance_id)
+                          .where(HumanTask.id == task_id).with_for_update(of=Instance)).first()
+        if found is None:
+            raise NotFound("task not found")
+        task, instance = found
         task = _workable_task(s, actor, task_id)
         _take(task, actor)
         if instance.status not in ("running", "stalled"):
             raise Conflict(f"the workflow is {instance.status}")
-        schema = instance.version.forms.get(task.form)
-        if schema is not None:
-            forms.validate(schema, data, lang)
+        forms.validate(lambda: instance.version.forms.get(task.form), data, lang,
+                       cache_key=(instance.version_id, task.form))
         now = utcnow()
         wf = load_workflow(ctx, instance)
         ctx.runtime.complete(wf, task.spiff_task_id, data)
