@@ -14,11 +14,11 @@ class Actor:
     roles: frozenset[str]
 
     @classmethod
-    def system(cls, name: str = "system") -> "Actor":
+    def system(cls, name: str = "system") -> Actor:
         return cls(user_id=None, username=name, agency_id=None, roles=frozenset({ADMIN}))
 
     @classmethod
-    def from_user(cls, user) -> "Actor":
+    def from_user(cls, user) -> Actor:
         return cls(user.id, user.username, user.agency_id, frozenset(user.roles))
 
     def has(self, role: str) -> bool:

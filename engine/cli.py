@@ -52,7 +52,7 @@ def load_demo():
     if not logins:
         click.echo("database already has data; demo not loaded")
         return
-    click.echo("demo data loaded. logins (password for all: %s):" % demo.DEMO_PASSWORD)
+    click.echo(f"demo data loaded. logins (password for all: {demo.DEMO_PASSWORD}):")
     for username, _ in logins:
         click.echo(f"  {username}")
 

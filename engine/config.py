@@ -75,7 +75,7 @@ class Settings:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, environ: dict | None = None) -> "Settings":
+    def from_env(cls, environ: dict | None = None) -> Settings:
         env = os.environ if environ is None else environ
         instance_dir = Path(env.get("SLAFLOW_INSTANCE_DIR") or REPO_ROOT / "var").resolve()
         database_url = env.get("SLAFLOW_DATABASE_URL") or f"sqlite:///{instance_dir / 'slaflow.sqlite3'}"
@@ -108,7 +108,7 @@ class Settings:
             login_window_seconds=_int(env, "SLAFLOW_LOGIN_WINDOW_SECONDS", 300),
         )
 
-    def replace(self, **changes) -> "Settings":
+    def replace(self, **changes) -> Settings:
         from dataclasses import replace
 
         return replace(self, **changes)

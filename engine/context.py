@@ -6,8 +6,8 @@ the scheduler and the tests.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker

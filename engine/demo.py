@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from .actors import Actor
 from .context import Context
-from .models import Agency, User
 from .fiscal import fiscal_year_of
+from .models import Agency, User
 from .services import accounts, deploy, instances
 
-DEMO_PASSWORD = "slaflow-demo"
+DEMO_PASSWORD = "slaflow-demo"  # noqa: S105 - published demo password, demo data only
 
 AGENCIES = [
     ("DLT", "กรมการขนส่งทางบก", "กระทรวงคมนาคม", "กรุงเทพมหานคร"),

@@ -74,7 +74,7 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(8), default="th")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     agency: Mapped[Agency | None] = relationship(lazy="joined")
-    role_rows: Mapped[list["UserRole"]] = relationship(
+    role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
 

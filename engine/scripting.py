@@ -16,8 +16,9 @@ import operator
 import sys
 import threading
 import time
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from RestrictedPython import (
     RestrictingNodeTransformer,
@@ -222,8 +223,9 @@ class SlaflowScriptEngine(PythonScriptEngine):
         self.handlers = handlers or {}
 
     def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
-        from .errors import HandlerError
         import json
+
+        from .errors import HandlerError
 
         handler = self.handlers.get(operation_name)
         if handler is None:

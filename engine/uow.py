@@ -16,7 +16,7 @@ class UnitOfWork:
         self.session: Session | None = None
         self._committed = False
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
         if self.write:
             # SQLite: BEGIN IMMEDIATE takes the write lock now, so concurrent writers queue

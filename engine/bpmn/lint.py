@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from jsonschema import Draft202012Validator, SchemaError
 from lxml import etree
@@ -24,7 +24,7 @@ NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
-B = "{%s}" % NS["bpmn"]
+B = "{" + NS["bpmn"] + "}"
 
 FLOW_NODES = {
     "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",

@@ -17,7 +17,7 @@ class Problem:
     params: dict = field(default_factory=dict)
 
     @classmethod
-    def file(cls, code: str, filename: str = "", **params) -> "Problem":
+    def file(cls, code: str, filename: str = "", **params) -> Problem:
         return cls(code=code, filename=filename, params=params)
 
     def message(self, lang: str = "th") -> str:

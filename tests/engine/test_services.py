@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, text
 
-from engine.errors import Conflict, Forbidden, FormInvalid, InvalidInput, NotFound
+from engine.errors import Conflict, Forbidden, FormInvalid, InvalidInput, NotFound, ScriptError
 from engine.models import AuditEvent, HumanTask, Incident, Instance, ProcessVersion
 from engine.services import deploy, instances, tasks
 from tests.bpmn_factory import one_task, simple
@@ -182,9 +182,8 @@ def test_audit_is_append_only(any_world):
             conn.execute(text("DELETE FROM audit_event"))
 
 
-def test_stalled_instance_becomes_an_incident(world):
+def test_gateway_without_a_true_path_is_a_typed_error_and_stores_nothing(world):
     ctx = world.ctx
-    # a gateway whose only condition is false: the token has nowhere to go
     body = ('<bpmn:exclusiveGateway id="gw"><bpmn:incoming>f_start</bpmn:incoming><bpmn:outgoing>f_end</bpmn:outgoing>'
             '</bpmn:exclusiveGateway>')
     xml = simple(body, "gw", "gw").replace(
@@ -192,14 +191,36 @@ def test_stalled_instance_becomes_an_incident(world):
         '<bpmn:sequenceFlow id="f_end" sourceRef="gw" targetRef="end"><bpmn:conditionExpression '
         'xsi:type="bpmn:tFormalExpression">fiscal_year == 1</bpmn:conditionExpression>')
     deploy.deploy(ctx, {"g.bpmn": xml.encode()}, DESIGNER)
-    try:
-        iid = instances.start(ctx, ADMIN, "p", world.agency_a, "บริการ", 2569)
-    except Exception as exc:  # SpiffWorkflow refuses a gateway with no true path: a typed error, no state
-        assert exc.__class__.__module__.startswith("engine")
-        return
+    with pytest.raises(ScriptError) as info:
+        instances.start(ctx, ADMIN, "p", world.agency_a, "บริการ", 2569)
+    assert "gw" in info.value.message
+    with ctx.uow(write=False) as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Instance)) == 0
+
+
+def test_stalled_instance_becomes_an_incident_once(world):
+    """Not finished, no ready task, no pending timer: the instance is marked stalled and an incident opened."""
+    from SpiffWorkflow.util.task import TaskState
+
+    from engine.models import utcnow
+    from engine.services.state import load_instance, load_workflow, save_workflow
+
+    ctx = world.ctx
+    iid = start_sla(world)
+    for _ in range(2):  # saving a stalled instance again opens no second incident
+        with ctx.uow() as uow:
+            inst = load_instance(uow.session, iid)
+            wf = load_workflow(ctx, inst)
+            for task in wf.get_tasks(state=TaskState.READY, manual=True):
+                task._set_state(TaskState.ERROR)  # e.g. a task left in error by a failed handler
+            save_workflow(uow.session, ctx, inst, wf, utcnow())
+            uow.commit()
     with ctx.uow(write=False) as uow:
         assert uow.session.get(Instance, iid).status == "stalled"
-        assert uow.session.scalar(select(Incident).where(Incident.instance_id == iid)).kind == "stalled"
+        incidents = uow.session.scalars(select(Incident).where(Incident.instance_id == iid)).all()
+        assert [i.kind for i in incidents] == ["stalled"]
+        assert uow.session.scalar(select(func.count()).select_from(HumanTask).where(
+            HumanTask.instance_id == iid, HumanTask.status == "open")) == 0
 
 
 @pytest.mark.parametrize("path", ["approve_first", "send_back_twice"])
