@@ -58,6 +58,7 @@ class UserTaskView:
     lane: str
     form: str
     instructions: str
+    due_at: datetime | None = None  # from a timer boundary event on the task, if it has one
 
 
 @dataclass(frozen=True)
@@ -150,8 +151,9 @@ class Runtime:
         wf.cancel()
 
     # -- views -----------------------------------------------------------------------------
-    @staticmethod
-    def ready_user_tasks(wf: BpmnWorkflow) -> list[UserTaskView]:
+    @classmethod
+    def ready_user_tasks(cls, wf: BpmnWorkflow) -> list[UserTaskView]:
+        due_by_task = cls._boundary_due_dates(wf)
         views = []
         for task in wf.get_tasks(state=TaskState.READY, manual=True):
             spec = task.task_spec
@@ -163,8 +165,24 @@ class Runtime:
                 lane=spec.lane or "",
                 form=(ext.get("properties") or {}).get("formJsonSchemaFilename", ""),
                 instructions=ext.get("instructionsForEndUser") or "",
+                due_at=due_by_task.get(task.id),
             ))
         return views
+
+    @staticmethod
+    def _boundary_due_dates(wf: BpmnWorkflow) -> dict:
+        """A user task's due date is the earliest timer boundary event attached to it."""
+        due: dict = {}
+        for timer in _waiting_event_tasks(wf):
+            if not isinstance(timer.task_spec.event_definition, TimerEventDefinition) or timer.parent is None:
+                continue
+            when = _parse_due(timer.task_spec.event_definition.details(timer).value)
+            if when is None:
+                continue
+            for sibling in timer.parent.children:
+                if sibling is not timer and sibling.task_spec.manual:
+                    due[sibling.id] = min(due.get(sibling.id, when), when)
+        return due
 
     @staticmethod
     def timers(wf: BpmnWorkflow) -> list[TimerView]:

@@ -61,11 +61,12 @@ def _sync_human_tasks(session: Session, instance: Instance, ready, now: datetime
     wanted = {view.spiff_task_id for view in ready}
     for view in ready:
         if view.spiff_task_id in open_rows:
+            open_rows[view.spiff_task_id].due_at = view.due_at
             continue
         session.add(HumanTask(
             instance_id=instance.id, agency_id=instance.agency_id, spiff_task_id=view.spiff_task_id,
             bpmn_id=view.bpmn_id, name=view.name, lane=view.lane, role=role_for_lane(view.lane) or "officer",
-            form=view.form, instructions=view.instructions, status="open", created_at=now,
+            form=view.form, instructions=view.instructions, status="open", created_at=now, due_at=view.due_at,
         ))
     for spiff_id, row in open_rows.items():
         if spiff_id not in wanted:

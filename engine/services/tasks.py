@@ -1,6 +1,7 @@
 """Human-task use cases: list, show, claim, unclaim, save draft, submit."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from ..models import Agency, HumanTask, Instance, ProcessDefinition, utcnow
 from ..roles import AGENCY_ROLES
 from .state import load_workflow, save_workflow
 
-MAX_DRAFT_BYTES = 1_000_000
+MAX_DATA_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,16 @@ def _take(task: HumanTask, actor: Actor) -> None:
         raise Conflict("someone else has claimed this task")
 
 
+def _check_size(data: dict) -> None:
+    """Large content (files, long reports) belongs in its own tables, never in task data."""
+    if len(json.dumps(data, default=str)) > MAX_DATA_BYTES:
+        raise InvalidInput("the data is too large", field="_form")
+
+
 def save_draft(ctx: Context, actor: Actor, task_id: int, data: dict) -> None:
     if not isinstance(data, dict):
         raise InvalidInput("draft data must be an object")
-    import json
-
-    if len(json.dumps(data, default=str)) > MAX_DRAFT_BYTES:
-        raise InvalidInput("the draft is too large")
+    _check_size(data)
     with ctx.uow() as uow:
         task = _workable_task(uow.session, actor, task_id)
         _take(task, actor)
@@ -168,6 +172,7 @@ def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th
     """Validate against the form, complete the task, run to the next wait state, save: or change nothing."""
     if not isinstance(data, dict):
         raise InvalidInput("task data must be an object")
+    _check_size(data)
     with ctx.uow() as uow:
         s = uow.session
         # the task with its instance, the instance row locked where the database can

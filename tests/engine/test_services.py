@@ -256,3 +256,17 @@ def test_dates_and_decimals_survive_serialization(world):
         wf = ctx.runtime.load(inst.state, *ctx.runtime.specs.get(inst.version.id, inst.version.spec_json))
     task = wf.get_tasks(manual=True)[0]
     assert task.data["due"] == date(2026, 4, 10) and task.data["score"] == Decimal("3.50")
+
+
+def test_oversized_task_data_is_refused_and_changes_nothing(world):
+    ctx, w = world.ctx, world
+    iid = start_sla(w)
+    t = open_task(w, "officer.a", iid)
+    huge = dict(SELECT_OK, current_state="ก" * 2_000_000)
+    with pytest.raises(InvalidInput):
+        tasks.submit(ctx, w.actor("officer.a"), t.id, huge)
+    with pytest.raises(InvalidInput):
+        tasks.save_draft(ctx, w.actor("officer.a"), t.id, huge)
+    with ctx.uow(write=False) as uow:
+        task = uow.session.get(HumanTask, t.id)
+        assert task.status == "open" and task.draft is None and task.assignee_id is None

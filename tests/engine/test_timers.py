@@ -35,6 +35,9 @@ def test_deadline_row_written_with_the_state(world):
     with world.ctx.uow(write=False) as uow:
         row = uow.session.scalar(select(Deadline).where(Deadline.instance_id == iid))
     assert row.status == "pending" and row.due_at == DUE and row.bpmn_id == "timer1"
+    with world.ctx.uow(write=False) as uow:
+        task = uow.session.scalar(select(HumanTask).where(HumanTask.instance_id == iid))
+    assert task.bpmn_id == "t1" and task.due_at == DUE  # the task's due date comes from its timer
 
 
 def test_sweep_fires_once_when_due(world):
