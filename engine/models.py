@@ -118,7 +118,7 @@ class ProcessVersion(Base):
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
-    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+    definition: Mapped[ProcessDefinition] = relationship()
 
 
 INSTANCE_STATUSES = ("running", "completed", "cancelled", "stalled", "error")
@@ -146,8 +146,8 @@ class Instance(Base):
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    version: Mapped[ProcessVersion] = relationship(lazy="joined")
-    agency: Mapped[Agency] = relationship(lazy="joined")
+    version: Mapped[ProcessVersion] = relationship()  # loaded when a cache by version_id misses
+    agency: Mapped[Agency] = relationship()
 
     __mapper_args__ = {"version_id_col": row_version}
 

@@ -27,7 +27,7 @@ def specs_for(ctx: Context, version: ProcessVersion):
 
 
 def load_workflow(ctx: Context, instance: Instance):
-    spec, subs = specs_for(ctx, instance.version)
+    spec, subs = ctx.runtime.specs.get(instance.version_id, lambda: instance.version.spec_json)
     return ctx.runtime.load(instance.state, spec, subs)
 
 
