@@ -51,6 +51,16 @@ def _message(error, lang: str) -> str:
 
 
 _VALIDATORS: dict[object, Draft202012Validator] = {}
+_SCHEMAS: dict[object, dict | None] = {}
+
+
+def cached_schema(cache_key, loader) -> dict | None:
+    """A deployed form's schema, loaded once per (version id, form) key: deployed forms never change."""
+    if cache_key not in _SCHEMAS:
+        if len(_SCHEMAS) > 1024:
+            _SCHEMAS.clear()
+        _SCHEMAS[cache_key] = loader()
+    return _SCHEMAS[cache_key]
 _FORMATS = FormatChecker()
 
 
@@ -85,3 +95,12 @@ def validate(schema, data, lang: str = "th", cache_key=None) -> None:
         errors.setdefault(_path(error), []).append(_message(error, lang))
     if errors:
         raise FormInvalid(errors)
+
+
+def workflow_data(schema: dict | None, data: dict) -> dict:
+    """The part of submitted data the workflow keeps: fields marked ``"x-large": true`` (long
+    texts, big tables) stay only in the submission table."""
+    if not schema:
+        return dict(data)
+    props = schema.get("properties", {})
+    return {k: v for k, v in data.items() if not (props.get(k) or {}).get("x-large")}

@@ -246,3 +246,62 @@ class SchedulerHeartbeat(Base):
     last_sweep_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     fired: Mapped[int] = mapped_column(Integer, default=0)
     failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Submission(Base):
+    """The full data a user submitted for a task (the workflow keeps only the small fields)."""
+
+    __tablename__ = "submission"
+    __table_args__ = (Index("ix_submission_instance", "instance_id", "bpmn_id", "id"),)
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id"))
+    bpmn_id: Mapped[str] = mapped_column(String(255))
+    data: Mapped[dict] = mapped_column(JSON)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StoredFile(Base):
+    """An uploaded file (evidence, photos), kept outside the web root under a random name."""
+
+    __tablename__ = "stored_file"
+    __table_args__ = (Index("ix_stored_file_instance", "instance_id"),)
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(BigIntId)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_name: Mapped[str] = mapped_column(String(128), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Document(Base):
+    """A document produced by a workflow (e.g. the approved SLA), kept with its instance."""
+
+    __tablename__ = "document"
+    __table_args__ = (Index("ix_document_instance", "instance_id", "kind"),)
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    kind: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)  # printable HTML
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Notification(Base):
+    """A message for one user (shown in the app; e-mailed by the notifier)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_user", "user_id", "read_at", "created_at"),)
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -230,9 +230,11 @@ class SlaflowScriptEngine(PythonScriptEngine):
         handler = self.handlers.get(operation_name)
         if handler is None:
             raise HandlerError(f"no handler named {operation_name!r} is registered", handler=operation_name)
+        from .handler_context import CURRENT
+
         params = {name: p.get("value") for name, p in (operation_params or {}).items()}
         try:
-            result = handler(dict(task.data), **params)
+            result = handler(dict(task.data), CURRENT.get(), **params)
         except Exception as exc:  # a handler's own failure becomes a typed error
             raise HandlerError(f"handler {operation_name!r} failed: {exc}", handler=operation_name) from exc
         return json.dumps(result, default=str)

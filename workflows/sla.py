@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
-def average_progress(data: dict, activities_field: str = "activities", percent_field: str = "progress") -> dict:
+def average_progress(data: dict, ctx=None, activities_field: str = "activities", percent_field: str = "progress") -> dict:
     """Average % progress of the plan activities in ``data[activities_field]`` (2 decimal places)."""
     rows = data.get(activities_field) or []
     values = []
@@ -19,7 +19,7 @@ def average_progress(data: dict, activities_field: str = "activities", percent_f
     return {"average": str(avg), "count": len(values)}
 
 
-def summary(data: dict, **params) -> dict:
+def summary(data: dict, ctx=None, **params) -> dict:
     """Headline fields of an instance, kept in the task data for listings."""
     keys = ("service_process", "fiscal_year", "agency_name")
     return {k: data.get(k) for k in keys if k in data}

@@ -7,6 +7,7 @@ from .. import audit
 from ..actors import Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..handler_context import running
 from ..models import Agency, Instance, ProcessDefinition, ProcessVersion, utcnow
 from ..roles import ADMIN, CENTRAL, OFFICER, SUPERVISOR
 from .state import load_instance, save_workflow, specs_for
@@ -44,15 +45,16 @@ def start(ctx: Context, actor: Actor, process_id: str, agency_id: int, service_p
         spec, subs = specs_for(ctx, pv)
         initial = dict(data or {})
         initial.update({"agency_id": agency_id, "agency_name": agency.name, "service_process": service_process,
-                        "fiscal_year": int(fiscal_year)})
-        wf = ctx.runtime.new(spec, subs, initial)
-        ctx.runtime.advance(wf)
+                        "fiscal_year": int(fiscal_year), "revision_cap": ctx.settings.revision_cap})
         instance = Instance(definition_id=definition.id, version_id=pv.id, agency_id=agency_id,
                             service_process=service_process, fiscal_year=int(fiscal_year), status="running",
                             state="{}", started_by_id=actor.user_id, created_at=now, updated_at=now)
         instance.version = pv
         s.add(instance)
         uow.flush()
+        wf = ctx.runtime.new(spec, subs, initial)
+        with running(s, instance, now):
+            ctx.runtime.advance(wf)
         save_workflow(s, ctx, instance, wf, now)
         audit.record(s, actor, "instance.start", agency_id=agency_id, instance_id=instance.id,
                      after={"process_id": process_id, "version": pv.version, "service_process": service_process,

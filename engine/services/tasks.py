@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from .. import audit, forms
 from ..actors import Actor
 from ..context import Context
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..models import Agency, HumanTask, Instance, ProcessDefinition, utcnow
+from ..errors import Conflict, Forbidden, FormInvalid, InvalidInput, NotFound
+from ..files import file_refs
+from ..handler_context import running
+from ..models import Agency, HumanTask, Instance, ProcessDefinition, StoredFile, Submission, utcnow
 from ..roles import AGENCY_ROLES
 from .state import load_workflow, save_workflow
 
@@ -185,14 +187,37 @@ def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th
         _take(task, actor)
         if instance.status not in ("running", "stalled"):
             raise Conflict(f"the workflow is {instance.status}")
-        forms.validate(lambda: instance.version.forms.get(task.form), data, lang,
-                       cache_key=(instance.version_id, task.form))
+        key = (instance.version_id, task.form)
+        schema = forms.cached_schema(key, lambda: instance.version.forms.get(task.form) if task.form else None)
+        forms.validate(schema, data, lang, cache_key=key)
+        _check_files(s, instance, data, lang)
         now = utcnow()
+        submission = Submission(instance_id=instance.id, task_id=task.id, bpmn_id=task.bpmn_id, data=data,
+                                submitted_by_id=actor.user_id, submitted_at=now)
+        s.add(submission)
         wf = load_workflow(ctx, instance)
-        ctx.runtime.complete(wf, task.spiff_task_id, data)
+        with running(s, instance, now):
+            ctx.runtime.complete(wf, task.spiff_task_id, forms.workflow_data(schema, data))
         task.status, task.completed_at, task.completed_by_id = "completed", now, actor.user_id
         task.draft = None
         save_workflow(s, ctx, instance, wf, now)
+        uow.flush()
         audit.record(s, actor, "task.submit", agency_id=task.agency_id, instance_id=instance.id, task_id=task.id,
-                     after={"task": task.bpmn_id, "data": data})
+                     after={"task": task.bpmn_id, "submission_id": submission.id})
         uow.commit()
+
+
+def _check_files(s: Session, instance: Instance, data: dict, lang: str) -> None:
+    """Every referenced file must be an upload of this instance (never another agency's file)."""
+    refs = file_refs(data)
+    if not refs:
+        return
+    ids = {file_id for _, file_id in refs}
+    known = set(s.scalars(select(StoredFile.id).where(StoredFile.id.in_(ids),
+                                                      StoredFile.instance_id == instance.id)))
+    errors = {}
+    for path, file_id in refs:
+        if file_id not in known:
+            errors.setdefault(path, []).append("ไม่พบไฟล์ที่แนบ" if lang == "th" else "the attached file was not found")
+    if errors:
+        raise FormInvalid(errors)

@@ -11,6 +11,7 @@ from .. import audit
 from ..actors import Actor
 from ..context import Context
 from ..errors import SlaflowError
+from ..handler_context import running
 from ..models import Deadline, Incident, SchedulerHeartbeat, utcnow
 from .state import load_instance, load_workflow, save_workflow
 
@@ -50,7 +51,8 @@ def fire(ctx: Context, deadline_id: int, now: datetime) -> bool:
                 uow.commit()
                 return False
             wf = load_workflow(ctx, instance)
-            ctx.runtime.advance(wf)
+            with running(s, instance, now):
+                ctx.runtime.advance(wf)
             row.status, row.fired_at, row.attempts = "fired", now, row.attempts + 1
             save_workflow(s, ctx, instance, wf, now)
             audit.record(s, SCHEDULER, "timer.fire", agency_id=instance.agency_id, instance_id=instance.id,

@@ -1,0 +1,65 @@
+"""What a service-task handler may use while the engine runs a workflow step.
+
+Handlers stay plain functions ``handler(data, ctx, **params)``; ``ctx`` reads earlier submissions of
+the same instance, stores documents and notifies users, all inside the use case's transaction.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Agency, Document, Instance, Notification, Submission, User, UserRole
+from .roles import AGENCY_ROLES
+
+
+@dataclass
+class HandlerContext:
+    session: Session
+    instance: Instance
+    now: datetime
+
+    @property
+    def agency(self) -> Agency:
+        return self.session.get(Agency, self.instance.agency_id)
+
+    def submission(self, bpmn_id: str) -> dict | None:
+        """The latest data submitted for task ``bpmn_id`` of this instance."""
+        row = self.session.scalar(select(Submission).where(
+            Submission.instance_id == self.instance.id, Submission.bpmn_id == bpmn_id)
+            .order_by(Submission.id.desc()).limit(1))
+        return dict(row.data) if row is not None else None
+
+    def save_document(self, kind: str, title: str, body: str) -> int:
+        doc = Document(instance_id=self.instance.id, kind=kind, title=title[:255], body=body, created_at=self.now)
+        self.session.add(doc)
+        self.session.flush()
+        return doc.id
+
+    def notify(self, role: str, message: str, kind: str = "workflow") -> int:
+        """Notify every active user with ``role`` (officers/supervisors of this agency only)."""
+        stmt = select(User.id).join(UserRole, UserRole.user_id == User.id).where(
+            UserRole.role == role, User.active.is_(True))
+        if role in AGENCY_ROLES:
+            stmt = stmt.where(User.agency_id == self.instance.agency_id)
+        users = list(self.session.scalars(stmt))
+        for user_id in users:
+            self.session.add(Notification(user_id=user_id, instance_id=self.instance.id, kind=kind,
+                                          message=message[:4000], created_at=self.now))
+        return len(users)
+
+
+CURRENT: ContextVar[HandlerContext | None] = ContextVar("slaflow_handler_context", default=None)
+
+
+@contextmanager
+def running(session: Session, instance: Instance, now: datetime):
+    token = CURRENT.set(HandlerContext(session, instance, now))
+    try:
+        yield
+    finally:
+        CURRENT.reset(token)
