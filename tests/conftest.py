@@ -11,10 +11,11 @@ from sqlalchemy import create_engine, text
 from engine import context as context_mod
 from engine import migrate
 from engine.actors import Actor
-from engine.config import REPO_ROOT, Settings
+from engine.config import Settings
 from engine.services import accounts, deploy
 
-SLA_BPMN = REPO_ROOT / "bpmn" / "sla" / "sla_lifecycle.bpmn"
+REVIEW_BPMN = Path(__file__).resolve().parent / "data" / "review_cycle.bpmn"
+REVIEW = "review_cycle"  # a small process (select, stage 1, review loop) for engine tests
 # Argon2id with the cheapest parameters: the suite creates many users; production keeps the defaults
 from argon2 import PasswordHasher  # noqa: E402
 
@@ -98,7 +99,7 @@ DESIGNER = Actor(None, "designer", None, frozenset({"designer"}))
 
 
 class World:
-    """Two agencies with an officer and a supervisor each, a central officer, the SLA lifecycle deployed."""
+    """Two agencies with an officer and a supervisor each, a central officer, the review cycle deployed."""
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -113,7 +114,7 @@ class World:
         ]:
             accounts.create_user(ctx, ADMIN, name, "password-123", name, roles, agency)
             self.users[name] = accounts.authenticate(ctx, name, "password-123")
-        self.deployed = deploy.deploy(ctx, {"sla_lifecycle.bpmn": SLA_BPMN.read_bytes()}, DESIGNER)
+        self.deployed = deploy.deploy(ctx, {"review_cycle.bpmn": REVIEW_BPMN.read_bytes()}, DESIGNER)
 
     def actor(self, name: str) -> Actor:
         return self.users[name]

@@ -33,12 +33,23 @@ def report_due(fy_be: int, months: int) -> str:
     return end_of_day_iso(round_due_date(int(fy_be), int(months)))
 
 
+ROUND_OPENS = {6: 3, 9: 6, 12: 9}  # months -> month the round's report opens (its last month)
+
+
+def round_opens(fy_be: int, months: int) -> str:
+    """Start of the last month of a reporting round (1 Mar / 1 Jun / 1 Sep), Bangkok time, ISO 8601."""
+    if months not in ROUND_OPENS:
+        raise ValueError("reporting rounds are 6, 9 or 12 months")
+    return datetime.combine(date(int(fy_be) - BE_OFFSET, ROUND_OPENS[months], 1), time(0, 0), BANGKOK).isoformat()
+
+
 def days_from_now(days: int) -> str:
     return (datetime.now(timezone.utc) + timedelta(days=int(days))).isoformat()
 
 
 HELPERS = {
     "report_due": report_due,
+    "round_opens": round_opens,
     "days_from_now": days_from_now,
     "fiscal_year_of": fiscal_year_of,
 }

@@ -9,7 +9,9 @@ from . import calendar, sla
 
 HANDLERS = {
     "sla_average_progress": sla.average_progress,
-    "sla_summary": sla.summary,
+    "sla_mark_late": sla.mark_late,
+    "sla_render_document": sla.render_document,
+    "notify": sla.notify,
 }
 
 HELPERS = calendar.HELPERS

@@ -1,25 +1,55 @@
-"""Service-task handlers of the SLA lifecycle."""
+"""Service-task handlers of the SLA lifecycle: ``handler(data, ctx, **params)`` -> JSON-able result."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from . import documents
 
-def average_progress(data: dict, ctx=None, activities_field: str = "activities", percent_field: str = "progress") -> dict:
-    """Average % progress of the plan activities in ``data[activities_field]`` (2 decimal places)."""
-    rows = data.get(activities_field) or []
-    values = []
-    for row in rows:
-        try:
-            values.append(Decimal(str(row.get(percent_field))))
-        except (InvalidOperation, AttributeError, TypeError):
-            continue
+
+def _decimal(value) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def average_progress(data: dict, ctx=None, report: str = "report_12m") -> dict:
+    """Average % progress of the plan activities of the final report (2 decimal places, half up)."""
+    source = (ctx.submission(report) if ctx is not None else None) or data
+    values = [v for v in (_decimal(row.get("progress")) for row in source.get("activities") or []
+                          if isinstance(row, dict)) if v is not None]
     if not values:
         return {"average": None, "count": 0}
     avg = (sum(values) / len(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return {"average": str(avg), "count": len(values)}
+    return {"average": str(avg), "count": len(values), "reported_success": source.get("success_percent")}
 
 
-def summary(data: dict, ctx=None, **params) -> dict:
-    """Headline fields of an instance, kept in the task data for listings."""
-    keys = ("service_process", "fiscal_year", "agency_name")
-    return {k: data.get(k) for k in keys if k in data}
+def mark_late(data: dict, ctx=None, round: int = 0) -> dict:  # noqa: A002 - the diagram's parameter name
+    """A report passed its due date without being submitted: tell the agency's supervisors."""
+    notified = 0
+    if ctx is not None:
+        notified = ctx.notify("supervisor", f"รายงานรอบ {round} ของ {data.get('service_process', '')} "
+                                            f"(ปีงบประมาณ {data.get('fiscal_year', '')}) เลยกำหนดส่งแล้ว", kind="late")
+        late_since = ctx.now.isoformat()
+    else:
+        late_since = None
+    return {"round": round, "late_since": late_since, "notified": notified}
+
+
+def render_document(data: dict, ctx=None) -> dict:
+    """Render the approved SLA as a printable Thai document and keep it with the instance."""
+    if ctx is None:
+        raise RuntimeError("rendering the SLA needs the running instance")
+    stage2 = ctx.submission("stage2_sla") or {}
+    selected = ctx.submission("select_process") or {}
+    title = f"ข้อตกลงระดับการให้บริการ {selected.get('process_name') or data.get('service_process', '')}"
+    body = documents.render_sla(title=title, agency=ctx.agency.name, fiscal_year=data.get("fiscal_year"),
+                                stage2=stage2, approved_on=ctx.now)
+    doc_id = ctx.save_document("sla", title, body)
+    return {"document_id": doc_id, "title": title}
+
+
+def notify(data: dict, ctx=None, role: str = "officer", message: str = "") -> dict:
+    """Generic notification from a diagram: ``notify`` service task with role and message."""
+    return {"notified": ctx.notify(role, message) if ctx is not None and message else 0}

@@ -42,12 +42,18 @@ _XSD_LOCK = threading.Lock()  # lxml XMLSchema objects keep their error log on t
 MAX_SCHEMA_ERRORS = 20
 
 
+#: the data every instance starts with (engine.services.instances.start): timer expressions may use it
+START_DATA_SAMPLE = {"agency_id": 1, "agency_name": "หน่วยงานตัวอย่าง", "service_process": "งานบริการตัวอย่าง",
+                     "fiscal_year": 2569, "revision_cap": 5}
+
+
 @dataclass
 class LintContext:
     forms_dir: Path | None = None
     handler_names: Iterable[str] = ()
     timer_helpers: dict[str, Callable] = field(default_factory=dict)
     forms: dict[str, dict] = field(default_factory=dict)  # filled with every form the documents use
+    sample_data: dict = field(default_factory=lambda: dict(START_DATA_SAMPLE))
 
 
 def _name(el) -> str:
@@ -217,7 +223,7 @@ def _lint_timer(definition, filename: str, ctx: LintContext) -> list[Problem]:
 def _evaluate_timer(kind: str, expr: str, event, filename: str, ctx: LintContext) -> list[Problem]:
     env = RestrictedEnvironment(ctx.timer_helpers, timeout=1.0)
     try:
-        value = env.evaluate(expr, {})
+        value = env.evaluate(expr, dict(ctx.sample_data))
         if not isinstance(value, str):
             raise ValueError(f"gives {type(value).__name__}, not an ISO 8601 text")
         if kind == "timeDate":

@@ -75,10 +75,12 @@ def test_init_db_deploy_and_demo(tmp_path):
     assert slaflow("init-db", tmp_path=tmp_path).returncode == 0
     again = slaflow("init-db", tmp_path=tmp_path)
     assert again.returncode == 0 and f"revision {migrate.head_revision()}" in again.stdout
-    sla = REPO_ROOT / "bpmn" / "sla" / "sla_lifecycle.bpmn"
-    first = slaflow("deploy", str(sla), "--note", "first", tmp_path=tmp_path)
-    assert first.returncode == 0 and "deployed version 1" in first.stdout
-    second = slaflow("deploy", str(sla), tmp_path=tmp_path)
+    sla = sorted(str(p) for p in (REPO_ROOT / "bpmn" / "sla").glob("*.bpmn"))
+    alone = slaflow("deploy", str(REPO_ROOT / "bpmn" / "sla" / "sla_lifecycle.bpmn"), tmp_path=tmp_path)
+    assert alone.returncode == 1 and "sla_stage1" in alone.stderr  # its stages are missing
+    first = slaflow("deploy", *sla, "--note", "first", tmp_path=tmp_path)
+    assert first.returncode == 0 and "sla_lifecycle: deployed version 1" in first.stdout
+    second = slaflow("deploy", *sla, tmp_path=tmp_path)
     assert "unchanged" in second.stdout and "version 1" in second.stdout
     bad = tmp_path / "bad.bpmn"
     bad.write_text(one_task(timer="PT1S"))

@@ -8,11 +8,11 @@ from engine.errors import Conflict, Forbidden, FormInvalid, InvalidInput, NotFou
 from engine.models import AuditEvent, HumanTask, Incident, Instance, ProcessVersion
 from engine.services import deploy, instances, tasks
 from tests.bpmn_factory import one_task, simple
-from tests.conftest import ADMIN, DESIGNER, SELECT_OK, SLA_BPMN, STAGE1_OK
+from tests.conftest import ADMIN, DESIGNER, REVIEW, REVIEW_BPMN, SELECT_OK, STAGE1_OK
 
 
 def start_sla(world, agency=None, name="การชำระภาษีรถประจำปี", fy=2569):
-    return instances.start(world.ctx, ADMIN, "sla_lifecycle", agency or world.agency_a, name, fy)
+    return instances.start(world.ctx, ADMIN, REVIEW, agency or world.agency_a, name, fy)
 
 
 def open_task(world, actor_name, instance_id):
@@ -23,10 +23,10 @@ def open_task(world, actor_name, instance_id):
 def test_deploy_is_versioned_and_idempotent(any_world):
     ctx = any_world.ctx
     assert any_world.deployed.version == 1 and any_world.deployed.created
-    again = deploy.deploy(ctx, {"sla_lifecycle.bpmn": SLA_BPMN.read_bytes()}, DESIGNER)
+    again = deploy.deploy(ctx, {"review_cycle.bpmn": REVIEW_BPMN.read_bytes()}, DESIGNER)
     assert (again.version, again.created) == (1, False)
-    changed = SLA_BPMN.read_text().replace("พิจารณาขั้นที่ 1", "พิจารณาขั้นที่ 1 (ปรับปรุง)")
-    v2 = deploy.deploy(ctx, {"sla_lifecycle.bpmn": changed.encode()}, DESIGNER, note="rename")
+    changed = REVIEW_BPMN.read_text().replace("พิจารณาขั้นที่ 1", "พิจารณาขั้นที่ 1 (ปรับปรุง)")
+    v2 = deploy.deploy(ctx, {"review_cycle.bpmn": changed.encode()}, DESIGNER, note="rename")
     assert (v2.version, v2.created) == (2, True)
     with ctx.uow(write=False) as uow:
         versions = uow.session.scalars(select(ProcessVersion).order_by(ProcessVersion.version)).all()
@@ -37,7 +37,7 @@ def test_deploy_is_versioned_and_idempotent(any_world):
 
 def test_only_designers_deploy(world):
     with pytest.raises(Forbidden):
-        deploy.deploy(world.ctx, {"x.bpmn": SLA_BPMN.read_bytes()}, world.actor("officer.a"))
+        deploy.deploy(world.ctx, {"x.bpmn": REVIEW_BPMN.read_bytes()}, world.actor("officer.a"))
 
 
 def test_instance_state_does_not_embed_the_spec(world):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from engine.services import instances
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, REVIEW
 from tests.web.conftest import csrf_token, login
 
 
@@ -19,8 +19,8 @@ def test_inbox_requires_login(client):
 
 
 def test_login_shows_own_agency_tasks_only(client, world):
-    instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, "บริการของ ก", 2569)
-    instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_b, "บริการของ ข", 2569)
+    instances.start(world.ctx, ADMIN, REVIEW, world.agency_a, "บริการของ ก", 2569)
+    instances.start(world.ctx, ADMIN, REVIEW, world.agency_b, "บริการของ ข", 2569)
     response = login(client, "officer.a")
     assert response.status_code == 302 and response.headers["Location"] == "/"
     html = client.get("/").get_data(as_text=True)
