@@ -69,9 +69,10 @@ def test_form_is_valid_thai_and_its_example_validates(schema_path):
 
 def test_timer_expressions_evaluate_to_dates():
     """Every timer in the shipped diagrams evaluates with the data an instance starts with."""
+    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
     from engine.bpmn.lint import START_DATA_SAMPLE
     from engine.scripting import RestrictedEnvironment
-    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
     env = RestrictedEnvironment(HELPERS)
     count = 0
