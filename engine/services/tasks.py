@@ -82,16 +82,6 @@ def list_tasks(ctx: Context, actor: Actor, limit: int = 50, offset: int = 0) -> 
     ], total
 
 
-@dataclass(frozen=True)
-class TaskDetail:
-    task: HumanTask
-    schema: dict
-    data: dict
-    agency_name: str
-    service_process: str
-    fiscal_year: int
-
-
 def _visible_task(s: Session, actor: Actor, task_id: int) -> HumanTask:
     task = s.get(HumanTask, task_id)
     if task is None or not actor.can_see_agency(task.agency_id):
@@ -107,16 +97,6 @@ def _workable_task(s: Session, actor: Actor, task_id: int) -> HumanTask:
     if task.status != "open":
         raise Conflict("the task is already " + task.status)
     return task
-
-
-def get_task(ctx: Context, actor: Actor, task_id: int) -> TaskDetail:
-    with ctx.uow(write=False) as uow:
-        s = uow.session
-        task = _visible_task(s, actor, task_id)
-        instance = s.get(Instance, task.instance_id)
-        schema = instance.version.forms.get(task.form) or {}
-        data = dict(task.draft or {})
-        return TaskDetail(task, schema, data, instance.agency.name, instance.service_process, instance.fiscal_year)
 
 
 def claim(ctx: Context, actor: Actor, task_id: int) -> None:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select, text
 
 from engine.errors import Conflict, Forbidden, FormInvalid, InvalidInput, NotFound, ScriptError
 from engine.models import AuditEvent, HumanTask, Incident, Instance, ProcessVersion
-from engine.services import deploy, instances, tasks
+from engine.services import deploy, instances, task_page, tasks
 from tests.bpmn_factory import one_task, simple
 from tests.conftest import ADMIN, DESIGNER, REVIEW, REVIEW_BPMN, SELECT_OK, STAGE1_OK
 
@@ -116,7 +116,7 @@ def test_access_across_agencies_and_roles(world):
     t = open_task(w, "officer.a", iid)
     for other in ("officer.b", "supervisor.b"):
         with pytest.raises(NotFound):
-            tasks.get_task(ctx, w.actor(other), t.id)
+            task_page.get(ctx, w.actor(other), t.id)
         with pytest.raises(NotFound):
             tasks.claim(ctx, w.actor(other), t.id)
         with pytest.raises(NotFound):
@@ -124,8 +124,8 @@ def test_access_across_agencies_and_roles(world):
     with pytest.raises(Forbidden):
         tasks.claim(ctx, w.actor("supervisor.a"), t.id)
     with pytest.raises(NotFound):
-        tasks.get_task(ctx, w.actor("officer.a"), 999999)
-    assert tasks.get_task(ctx, w.actor("central"), t.id).task.id == t.id
+        task_page.get(ctx, w.actor("officer.a"), 999999)
+    assert task_page.get(ctx, w.actor("central"), t.id).id == t.id
 
 
 def test_claim_unclaim_and_drafts(world):
@@ -137,7 +137,7 @@ def test_claim_unclaim_and_drafts(world):
         tasks.claim(ctx, w.actor("officer.a2"), t.id)
     assert all(r.id != t.id for r in tasks.list_tasks(ctx, w.actor("officer.a2"))[0])
     tasks.save_draft(ctx, w.actor("officer.a"), t.id, {"process_name": "ร่าง"})
-    assert tasks.get_task(ctx, w.actor("officer.a"), t.id).data == {"process_name": "ร่าง"}
+    assert task_page.get(ctx, w.actor("officer.a"), t.id).data == {"process_name": "ร่าง"}
     with pytest.raises(Conflict):
         tasks.save_draft(ctx, w.actor("officer.a2"), t.id, {"process_name": "แย่ง"})
     tasks.unclaim(ctx, w.actor("officer.a"), t.id)

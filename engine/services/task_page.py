@@ -1,0 +1,106 @@
+"""Read model of one task's page: its form, draft or submitted data, earlier work for reference,
+the review rounds so far, and what the viewer may do with it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from SpiffWorkflow.util.task import TaskState
+
+from ..actors import Actor
+from ..context import Context
+from ..errors import NotFound
+from ..models import HumanTask, Instance, ProcessDefinition, Submission, User
+from .state import load_workflow
+
+
+@dataclass(frozen=True)
+class Reference:
+    bpmn_id: str
+    name: str
+    schema: dict
+    data: dict
+    submitted_at: datetime
+    submitted_by: str
+
+
+@dataclass(frozen=True)
+class ReviewRound:
+    task_name: str
+    decision: str
+    comment: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    id: int
+    instance_id: int
+    bpmn_id: str
+    name: str
+    role: str
+    status: str
+    instructions: str
+    created_at: datetime
+    due_at: datetime | None
+    assignee_id: int | None
+    assignee_name: str
+    agency_name: str
+    service_process: str
+    fiscal_year: int
+    process_name: str
+    schema: dict
+    data: dict
+    returned_comment: str
+    can_work: bool
+    references: list[Reference] = field(default_factory=list)
+    reviews: list[ReviewRound] = field(default_factory=list)
+
+    @property
+    def readonly(self) -> bool:
+        return not self.can_work
+
+
+def get(ctx: Context, actor: Actor, task_id: int) -> TaskPage:
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        task = s.get(HumanTask, task_id)
+        if task is None or not actor.can_see_agency(task.agency_id):
+            raise NotFound("task not found")
+        instance = s.get(Instance, task.instance_id)
+        forms = instance.version.forms
+        rows = s.execute(select(Submission, HumanTask.name, HumanTask.form)
+                         .join(HumanTask, HumanTask.id == Submission.task_id)
+                         .where(Submission.instance_id == instance.id).order_by(Submission.id)).all()
+        user_ids = {sub.submitted_by_id for sub, _, _ in rows} | {task.assignee_id}
+        names = dict(s.execute(select(User.id, User.display_name).where(User.id.in_(user_ids - {None})))
+                     .tuples().all())
+        data, references, reviews, latest = dict(task.draft or {}), [], [], {}
+        for sub, name, form in rows:
+            if sub.task_id == task.id:
+                data = dict(sub.data)
+            if "decision" in sub.data and form.endswith(("review.schema.json", "escalation.schema.json")):
+                reviews.append(ReviewRound(name, sub.data.get("decision", ""), sub.data.get("comment", ""),
+                                           sub.submitted_at, names.get(sub.submitted_by_id, "")))
+            elif sub.task_id != task.id:
+                latest[sub.bpmn_id] = Reference(sub.bpmn_id, name, forms.get(form) or {}, dict(sub.data),
+                                                sub.submitted_at, names.get(sub.submitted_by_id, ""))
+        references = sorted(latest.values(), key=lambda r: r.submitted_at, reverse=True)
+        returned = ""
+        if task.status == "open":
+            wf = load_workflow(ctx, instance)
+            for spiff_task in wf.get_tasks(state=TaskState.READY, manual=True):
+                if str(spiff_task.id) == task.spiff_task_id:
+                    returned = str(spiff_task.data.get("returned_comment") or "")
+        can_work = task.status == "open" and actor.can_do(task.role, task.agency_id) and \
+            task.assignee_id in (None, actor.user_id)
+        process_name = s.get(ProcessDefinition, instance.definition_id).name
+        return TaskPage(
+            id=task.id, instance_id=instance.id, bpmn_id=task.bpmn_id, name=task.name, role=task.role,
+            status=task.status, instructions=task.instructions, created_at=task.created_at, due_at=task.due_at,
+            assignee_id=task.assignee_id, assignee_name=names.get(task.assignee_id, ""),
+            agency_name=instance.agency.name, service_process=instance.service_process,
+            fiscal_year=instance.fiscal_year, process_name=process_name, schema=forms.get(task.form) or {},
+            data=data, returned_comment=returned, can_work=can_work, references=references, reviews=reviews)
