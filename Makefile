@@ -27,10 +27,11 @@ $(VENDOR)/.installed: node_modules/.installed
 
 assets: $(VENDOR)/.installed
 
-# Debian packages the tests drive for real: chromium (browser tests) and postgresql.
+# Debian packages the tests drive for real: chromium (browser tests, with Thai fonts) and postgresql.
 system-deps:
 	@need=""; \
 	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
+	[ -d /usr/share/fonts/truetype/tlwg ] || need="$$need fonts-thai-tlwg"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \

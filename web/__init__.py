@@ -11,7 +11,8 @@ from flask_wtf import CSRFProtect
 from engine import context as context_mod
 from engine.config import Settings
 
-from . import auth, errors, filters, inbox
+from . import auth, errors, filters, inbox, instances, tasks
+from .context import engine_context
 
 LANGUAGES = ("th", "en")
 
@@ -44,6 +45,8 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
+    app.register_blueprint(tasks.bp)
+    app.register_blueprint(instances.bp)
     errors.register(app)
     filters.register(app)
 
@@ -71,9 +74,3 @@ def _select_locale():
     if lang in LANGUAGES:
         session["lang"] = lang
     return session.get("lang") or engine_context().settings.language
-
-
-def engine_context() -> context_mod.Context:
-    from flask import current_app
-
-    return current_app.extensions["slaflow"]

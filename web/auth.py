@@ -30,7 +30,7 @@ class WebUser(UserMixin):
 
 
 def load_user(user_id: str):
-    from . import engine_context
+    from .context import engine_context
 
     try:
         uid = int(user_id)
@@ -99,7 +99,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    from . import engine_context
+    from .context import engine_context
 
     if current_user.is_authenticated:
         return redirect(url_for("inbox.index"))
@@ -145,7 +145,7 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
-    from . import engine_context
+    from .context import engine_context
 
     form = PasswordForm()
     status = 200

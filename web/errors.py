@@ -44,17 +44,52 @@ def _titles():
     }
 
 
-def render_error(status: int, detail: str = ""):
+def wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(status: int, detail: str = "", errors: dict | None = None):
     title = _titles().get(status, _("Error"))
-    if request.accept_mimetypes.best == "application/json":
-        return {"error": title, "detail": detail}, status
+    if wants_json():
+        body = {"error": title, "detail": detail}
+        if errors:
+            body["errors"] = errors
+        return body, status
     return render_template("error.html", status=status, title=title, detail=detail), status
+
+
+def _detail(exc: e.SlaflowError) -> str:
+    """A Thai (or English) sentence for the user; engine messages stay in the logs."""
+    if isinstance(exc, e.FormInvalid):
+        return _("Please correct the fields marked below.")
+    if isinstance(exc, e.Conflict):
+        return _("The task was changed by someone else or is no longer waiting for you. Reload the page.")
+    if isinstance(exc, e.InvalidInput) and exc.details.get("code", "").startswith("file_"):
+        return _file_message(exc.details["code"], exc.details.get("params", {}))
+    if isinstance(exc, e.InvalidInput):
+        return _("Some of the data cannot be accepted.")
+    if isinstance(exc, e.ScriptError):
+        return _("The workflow could not continue with this data. Nothing was saved; please inform the "
+                 "process designer.")
+    return ""
+
+
+def _file_message(code: str, params: dict) -> str:
+    return {
+        "file_type": _("This kind of file is not accepted. Allowed: %(allowed)s", allowed=params.get("allowed", "")),
+        "file_empty": _("The file is empty."),
+        "file_too_large": _("The file is too large."),
+        "file_content": _("The file's content does not match its name."),
+    }.get(code, _("The file cannot be accepted."))
 
 
 def register(app) -> None:
     @app.errorhandler(e.SlaflowError)
     def _engine_error(exc):
-        return render_error(status_for(exc))
+        if not isinstance(exc, (e.NotFound, e.Forbidden)):
+            log.info("%s on %s %s: %s", type(exc).__name__, request.method, request.path, exc.message)
+        errors = exc.errors if isinstance(exc, e.FormInvalid) else None
+        return render_error(status_for(exc), _detail(exc), errors)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):

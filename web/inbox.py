@@ -13,7 +13,7 @@ PAGE_SIZE = 50
 @bp.route("/")
 @login_required
 def index():
-    from . import engine_context
+    from .context import engine_context
 
     try:
         page = max(1, int(request.args.get("page", 1)))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
 from ..actors import Actor
 from ..context import Context
@@ -63,6 +63,11 @@ class TaskPage:
         return not self.can_work
 
 
+def _is_decision(form: str) -> bool:
+    """Review and escalation forms record decisions; they are history, never prefilled."""
+    return form.endswith(("review.schema.json", "escalation.schema.json"))
+
+
 def get(ctx: Context, actor: Actor, task_id: int) -> TaskPage:
     with ctx.uow(write=False) as uow:
         s = uow.session
@@ -75,19 +80,24 @@ def get(ctx: Context, actor: Actor, task_id: int) -> TaskPage:
                          .join(HumanTask, HumanTask.id == Submission.task_id)
                          .where(Submission.instance_id == instance.id).order_by(Submission.id)).all()
         user_ids = {sub.submitted_by_id for sub, _, _ in rows} | {task.assignee_id}
-        names = dict(s.execute(select(User.id, User.display_name).where(User.id.in_(user_ids - {None})))
-                     .tuples().all())
+        names = {uid: name for uid, name in
+                 s.execute(select(User.id, User.display_name).where(User.id.in_(user_ids - {None})))}
         data, references, reviews, latest = dict(task.draft or {}), [], [], {}
+        previous_round = None
         for sub, name, form in rows:
             if sub.task_id == task.id:
                 data = dict(sub.data)
-            if "decision" in sub.data and form.endswith(("review.schema.json", "escalation.schema.json")):
+            elif sub.bpmn_id == task.bpmn_id and not _is_decision(form):
+                previous_round = sub.data  # the same step submitted before (a sent-back task)
+            if "decision" in sub.data and _is_decision(form):
                 reviews.append(ReviewRound(name, sub.data.get("decision", ""), sub.data.get("comment", ""),
                                            sub.submitted_at, names.get(sub.submitted_by_id, "")))
             elif sub.task_id != task.id:
                 latest[sub.bpmn_id] = Reference(sub.bpmn_id, name, forms.get(form) or {}, dict(sub.data),
                                                 sub.submitted_at, names.get(sub.submitted_by_id, ""))
         references = sorted(latest.values(), key=lambda r: r.submitted_at, reverse=True)
+        if task.status == "open" and task.draft is None and previous_round is not None:
+            data = dict(previous_round)  # a returned task starts from what was sent, to be fixed
         returned = ""
         if task.status == "open":
             wf = load_workflow(ctx, instance)

@@ -1,0 +1,112 @@
+"""Read model of one instance's page: diagram sources with the state of each element, timeline,
+documents, open tasks and upcoming deadlines."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from ..actors import Actor
+from ..context import Context
+from ..errors import NotFound
+from ..models import AuditEvent, Deadline, Document, HumanTask, Instance, ProcessDefinition, User
+from .state import load_workflow
+
+ACTIONS_SHOWN = ("instance.start", "instance.cancel", "task.claim", "task.unclaim", "task.submit", "timer.fire",
+                 "file.upload")
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    who: str
+    action: str
+    task_name: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class InstancePage:
+    id: int
+    agency_name: str
+    service_process: str
+    fiscal_year: int
+    status: str
+    process_id: str
+    process_name: str
+    version: int
+    diagrams: list[dict]  # [{"file": name, "xml": text, "process_ids": [...]}], main process first
+    element_states: dict[str, dict[str, str]]  # process id -> element id -> done | current
+    events: list[Event] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)
+    open_tasks: list[dict] = field(default_factory=list)
+    deadlines: list[dict] = field(default_factory=list)
+
+
+def element_states(wf) -> dict[str, dict[str, str]]:
+    states: dict[str, dict[str, str]] = {}
+    workflows = [wf] + list(wf.subprocesses.values())
+    for workflow in workflows:
+        process = workflow.spec.name
+        for task in workflow.tasks.values():
+            bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+            if not bpmn_id:
+                continue
+            if task.state == TaskState.COMPLETED:
+                states.setdefault(process, {}).setdefault(bpmn_id, "done")
+            elif task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED, TaskState.ERROR):
+                states.setdefault(process, {})[bpmn_id] = "current"
+    return states
+
+
+def get(ctx: Context, actor: Actor, instance_id: int) -> InstancePage:
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        instance = s.get(Instance, instance_id)
+        if instance is None or not actor.can_see_agency(instance.agency_id):
+            raise NotFound("instance not found")
+        definition = s.get(ProcessDefinition, instance.definition_id)
+        version = instance.version
+        wf = load_workflow(ctx, instance)
+        states = element_states(wf)
+        diagrams = []
+        for name, xml in sorted(version.sources.items()):
+            ids = [pid for pid in states if f'id="{pid}"' in xml]
+            entry = {"file": name, "xml": xml, "process_ids": ids}
+            if f'<bpmn:process id="{definition.process_id}"' in xml or f'process id="{definition.process_id}"' in xml:
+                diagrams.insert(0, entry)
+            else:
+                diagrams.append(entry)
+        rows = s.execute(select(AuditEvent, User.display_name, HumanTask.name)
+                         .outerjoin(User, User.id == AuditEvent.actor_id)
+                         .outerjoin(HumanTask, HumanTask.id == AuditEvent.task_id)
+                         .where(AuditEvent.instance_id == instance.id, AuditEvent.action.in_(ACTIONS_SHOWN))
+                         .order_by(AuditEvent.id.desc()).limit(500)).all()
+        events = [Event(ev.at, who or "ระบบ", ev.action, task_name or (ev.after or {}).get("timer", ""), ev.comment)
+                  for ev, who, task_name in rows]
+        documents = [{"id": d.id, "kind": d.kind, "title": d.title, "created_at": d.created_at}
+                     for d in s.scalars(select(Document).where(Document.instance_id == instance.id)
+                                        .order_by(Document.id))]
+        open_tasks = [{"id": t.id, "name": t.name, "role": t.role, "due_at": t.due_at}
+                      for t in s.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                                 HumanTask.status == "open"))]
+        deadlines = [{"bpmn_id": d.bpmn_id, "due_at": d.due_at}
+                     for d in s.scalars(select(Deadline).where(Deadline.instance_id == instance.id,
+                                                               Deadline.status == "pending")
+                                        .order_by(Deadline.due_at))]
+        return InstancePage(instance.id, instance.agency.name, instance.service_process, instance.fiscal_year,
+                            instance.status, definition.process_id, definition.name, version.version, diagrams,
+                            states, events, documents, open_tasks, deadlines)
+
+
+def document(ctx: Context, actor: Actor, document_id: int) -> Document:
+    with ctx.uow(write=False) as uow:
+        doc = uow.session.get(Document, document_id)
+        if doc is None:
+            raise NotFound("document not found")
+        instance = uow.session.get(Instance, doc.instance_id)
+        if not actor.can_see_agency(instance.agency_id):
+            raise NotFound("document not found")
+        return doc
