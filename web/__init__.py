@@ -51,8 +51,15 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
     filters.register(app)
 
     @app.context_processor
-    def _language():
-        return {"current_lang": str(get_locale() or settings.language)}
+    def _page_globals():
+        from flask_login import current_user
+
+        from engine.services import inbox
+
+        counts = {}
+        if current_user.is_authenticated:
+            counts["tasks"] = inbox.count(engine_context(), current_user.actor)
+        return {"current_lang": str(get_locale() or settings.language), "nav_counts": counts}
 
     @app.after_request
     def _security_headers(response):

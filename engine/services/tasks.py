@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import and_, func, select, union_all
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit, forms
@@ -14,72 +12,10 @@ from ..context import Context
 from ..errors import Conflict, Forbidden, FormInvalid, InvalidInput, NotFound
 from ..files import file_refs
 from ..handler_context import running
-from ..models import Agency, HumanTask, Instance, ProcessDefinition, StoredFile, Submission, utcnow
-from ..roles import AGENCY_ROLES
+from ..models import HumanTask, Instance, StoredFile, Submission, utcnow
 from .state import load_workflow, save_workflow
 
 MAX_DATA_BYTES = 1_000_000
-
-
-@dataclass(frozen=True)
-class TaskRow:
-    id: int
-    instance_id: int
-    name: str
-    role: str
-    status: str
-    assignee_id: int | None
-    created_at: datetime
-    due_at: datetime | None
-    agency_name: str
-    service_process: str
-    fiscal_year: int
-    process_name: str
-
-
-def _pool_condition(actor: Actor):
-    """Unclaimed open tasks the actor's roles may take."""
-    agency_roles = [r for r in actor.roles if r in AGENCY_ROLES]
-    wide_roles = [r for r in actor.roles if r not in AGENCY_ROLES]
-    parts = []
-    if agency_roles and actor.agency_id is not None:
-        parts.append(and_(HumanTask.agency_id == actor.agency_id, HumanTask.role.in_(agency_roles)))
-    if wide_roles:
-        parts.append(HumanTask.role.in_(wide_roles))
-    return parts
-
-
-def list_tasks(ctx: Context, actor: Actor, limit: int = 50, offset: int = 0) -> tuple[list[TaskRow], int]:
-    """The actor's open tasks and the unclaimed ones of their roles, soonest due first."""
-    limit = max(1, min(int(limit), 200))
-    offset = max(0, int(offset))
-    mine = select(HumanTask.id, HumanTask.due_at).where(HumanTask.assignee_id == actor.user_id,
-                                                        HumanTask.status == "open")
-    selects = [mine] if actor.user_id is not None else []
-    for cond in _pool_condition(actor):
-        selects.append(select(HumanTask.id, HumanTask.due_at).where(
-            cond, HumanTask.status == "open", HumanTask.assignee_id.is_(None)))
-    if not selects:
-        return [], 0
-    ids = union_all(*selects).subquery()
-    with ctx.uow(write=False) as uow:
-        s = uow.session
-        total = s.scalar(select(func.count()).select_from(ids))
-        page_ids = select(ids.c.id).order_by(ids.c.due_at.is_(None), ids.c.due_at, ids.c.id) \
-            .limit(limit).offset(offset).subquery()
-        rows = s.execute(
-            select(HumanTask, Agency.name, Instance.service_process, Instance.fiscal_year, ProcessDefinition.name)
-            .join(page_ids, page_ids.c.id == HumanTask.id)
-            .join(Instance, Instance.id == HumanTask.instance_id)
-            .join(Agency, Agency.id == HumanTask.agency_id)
-            .join(ProcessDefinition, ProcessDefinition.id == Instance.definition_id)
-            .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
-        ).all()
-    return [
-        TaskRow(t.id, t.instance_id, t.name, t.role, t.status, t.assignee_id, t.created_at, t.due_at, agency,
-                sp, fy, pname)
-        for t, agency, sp, fy, pname in rows
-    ], total
 
 
 def _visible_task(s: Session, actor: Actor, task_id: int) -> HumanTask:

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 
 from engine.models import Agency, HumanTask, Instance
 from engine.runtime import find_ready_user_task
-from engine.services import instances, tasks
+from engine.services import inbox, instances, tasks
 from tests.conftest import ADMIN, REVIEW, SELECT_OK, STAGE1_OK, World, make_ctx
 
 pytestmark = pytest.mark.bench
@@ -124,7 +124,7 @@ def test_task_list_query_at_100k_open_tasks(tmp_path):
     samples = []
     for _ in range(ROUNDS):
         t0 = time.perf_counter()
-        page, count = tasks.list_tasks(ctx, officer, limit=50)
+        page, count = inbox.list_tasks(ctx, officer, limit=50)
         samples.append((time.perf_counter() - t0) * 1000)
     assert count == 500 and len(page) == 50
     print(f"\nTask list, first page of 50 for an officer with 500 tasks, {total:,} open tasks in the database:")

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from engine.errors import Conflict
 from engine.models import AuditEvent, HumanTask, Instance
-from engine.services import instances, tasks
+from engine.services import inbox, instances, tasks
 from tests.conftest import ADMIN, REVIEW, SELECT_OK
 
 THREADS = 8
@@ -16,7 +16,7 @@ THREADS = 8
 def test_concurrent_submits_one_wins(any_world):
     ctx, w = any_world.ctx, any_world
     iid = instances.start(ctx, ADMIN, REVIEW, w.agency_a, "บริการแข่งกัน", 2569)
-    rows, _ = tasks.list_tasks(ctx, w.actor("officer.a"))
+    rows, _ = inbox.list_tasks(ctx, w.actor("officer.a"))
     task_id = next(r.id for r in rows if r.instance_id == iid)
     barrier = threading.Barrier(THREADS)
     results: list[str] = []

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from engine.errors import ScriptError, ScriptTimeout
 from engine.models import HumanTask, Instance
 from engine.scripting import RestrictedEnvironment
-from engine.services import deploy, instances, tasks
+from engine.services import deploy, inbox, instances, tasks
 from tests.bpmn_factory import flow, simple, user_task
 from tests.conftest import ADMIN, DESIGNER
 
@@ -70,7 +70,7 @@ def test_failing_script_leaves_instance_where_it_was(world, script, error):
     deploy.deploy(ctx, {"s.bpmn": _script_process(script)}, DESIGNER)
     iid = instances.start(ctx, ADMIN, "p", world.agency_a, "บริการทดสอบ", 2569)
     officer = world.actor("officer.a")
-    rows, _ = tasks.list_tasks(ctx, officer)
+    rows, _ = inbox.list_tasks(ctx, officer)
     task_id = next(r.id for r in rows if r.instance_id == iid)
     with ctx.uow(write=False) as uow:
         inst = uow.session.get(Instance, iid)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select, text
 
 from engine.errors import Conflict, Forbidden, FormInvalid, InvalidInput, NotFound, ScriptError
 from engine.models import AuditEvent, HumanTask, Incident, Instance, ProcessVersion
-from engine.services import deploy, instances, task_page, tasks
+from engine.services import deploy, inbox, instances, task_page, tasks
 from tests.bpmn_factory import one_task, simple
 from tests.conftest import ADMIN, DESIGNER, REVIEW, REVIEW_BPMN, SELECT_OK, STAGE1_OK
 
@@ -16,7 +16,7 @@ def start_sla(world, agency=None, name="การชำระภาษีรถ�
 
 
 def open_task(world, actor_name, instance_id):
-    rows, _ = tasks.list_tasks(world.ctx, world.actor(actor_name))
+    rows, _ = inbox.list_tasks(world.ctx, world.actor(actor_name))
     return next(r for r in rows if r.instance_id == instance_id)
 
 
@@ -68,7 +68,7 @@ def test_happy_path_with_send_back_and_approval(any_world):
     t = open_task(w, "officer.a", iid)
     tasks.submit(ctx, w.actor("officer.a"), t.id, STAGE1_OK)
     # the supervisor reviews; officers do not see the review task
-    rows, _ = tasks.list_tasks(ctx, w.actor("officer.a"))
+    rows, _ = inbox.list_tasks(ctx, w.actor("officer.a"))
     assert all(r.instance_id != iid for r in rows)
     review = open_task(w, "supervisor.a", iid)
     with pytest.raises(FormInvalid) as info:
@@ -135,13 +135,13 @@ def test_claim_unclaim_and_drafts(world):
     tasks.claim(ctx, w.actor("officer.a"), t.id)
     with pytest.raises(Conflict):
         tasks.claim(ctx, w.actor("officer.a2"), t.id)
-    assert all(r.id != t.id for r in tasks.list_tasks(ctx, w.actor("officer.a2"))[0])
+    assert all(r.id != t.id for r in inbox.list_tasks(ctx, w.actor("officer.a2"))[0])
     tasks.save_draft(ctx, w.actor("officer.a"), t.id, {"process_name": "ร่าง"})
     assert task_page.get(ctx, w.actor("officer.a"), t.id).data == {"process_name": "ร่าง"}
     with pytest.raises(Conflict):
         tasks.save_draft(ctx, w.actor("officer.a2"), t.id, {"process_name": "แย่ง"})
     tasks.unclaim(ctx, w.actor("officer.a"), t.id)
-    assert any(r.id == t.id for r in tasks.list_tasks(ctx, w.actor("officer.a2"))[0])
+    assert any(r.id == t.id for r in inbox.list_tasks(ctx, w.actor("officer.a2"))[0])
     tasks.submit(ctx, w.actor("officer.a2"), t.id, SELECT_OK)
     with pytest.raises(Conflict):
         tasks.submit(ctx, w.actor("officer.a2"), t.id, SELECT_OK)
@@ -161,7 +161,7 @@ def test_cancel_instance(any_world):
         assert uow.session.get(Instance, iid).status == "cancelled"
         assert uow.session.scalar(select(func.count()).select_from(HumanTask).where(
             HumanTask.instance_id == iid, HumanTask.status == "open")) == 0
-    assert tasks.list_tasks(ctx, w.actor("officer.a")) == ([], 0)
+    assert inbox.list_tasks(ctx, w.actor("officer.a")) == ([], 0)
     with pytest.raises(Conflict):
         instances.cancel(ctx, w.actor("supervisor.a"), iid, "อีกครั้ง")
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from engine.errors import Conflict
 from engine.models import AuditEvent, Deadline, HumanTask, Instance, SchedulerHeartbeat
-from engine.services import deploy, instances, tasks, timers
+from engine.services import deploy, inbox, instances, tasks, timers
 from tests.bpmn_factory import one_task
 from tests.conftest import ADMIN, DESIGNER
 
@@ -103,10 +103,10 @@ def test_submit_racing_the_timer_has_one_outcome(world):
     officer = world.actor("officer.a")
     with time_machine.travel(datetime(2026, 4, 20, tzinfo=timezone.utc), tick=False):
         # the officer submits before the sweep: the report counts, the timer is dropped
-        task_id = next(r.id for r in tasks.list_tasks(ctx, officer)[0] if r.instance_id == first)
+        task_id = next(r.id for r in inbox.list_tasks(ctx, officer)[0] if r.instance_id == first)
         tasks.submit(ctx, officer, task_id, {"decision": "approve"})
         # the sweep gets there first on the other one: the officer's late submit is refused
-        late_id = next(r.id for r in tasks.list_tasks(ctx, officer)[0] if r.instance_id == second)
+        late_id = next(r.id for r in inbox.list_tasks(ctx, officer)[0] if r.instance_id == second)
         assert timers.sweep(ctx).fired == 1
         with pytest.raises(Conflict):
             tasks.submit(ctx, officer, late_id, {"decision": "approve"})

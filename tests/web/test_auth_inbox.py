@@ -100,3 +100,23 @@ def test_engine_errors_map_to_http():
     assert status_for(e.FormInvalid({})) == 422
     assert status_for(e.BpmnInvalid([])) == 422
     assert status_for(e.InvalidInput()) == 400
+
+
+def test_inbox_filters_and_urgency_marks(client, world):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from engine.models import HumanTask, utcnow
+
+    ids = [instances.start(world.ctx, ADMIN, REVIEW, world.agency_a, name, 2569) for name in ("ภาษีรถ", "ใบขับขี่")]
+    with world.ctx.db.begin() as conn:
+        conn.execute(update(HumanTask).where(HumanTask.instance_id == ids[0])
+                     .values(due_at=utcnow() - timedelta(days=3)))
+    login(client, "officer.a")
+    html = client.get("/").get_data(as_text=True)
+    assert "เลยกำหนด" in html and 'data-testid="nav-task-count">2<' in html
+    html = client.get("/?q=ใบขับขี่").get_data(as_text=True)
+    assert "ใบขับขี่" in html and 'data-testid="task-count">1<' in html
+    html = client.get("/?overdue=1&sort=name&scope=all&fy=abc&page=-3").get_data(as_text=True)
+    assert 'data-testid="task-count">1<' in html and "ภาษีรถ" in html
