@@ -66,6 +66,7 @@ class Settings:
     mail_password: str = ""
     mail_use_tls: bool = False
     mail_sender: str = "slaflow@localhost"
+    base_url: str = ""
     host: str = "127.0.0.1"
     port: int = 5000
     web_threads: int = 8
@@ -100,6 +101,7 @@ class Settings:
             mail_password=env.get("SLAFLOW_MAIL_PASSWORD") or "",
             mail_use_tls=_bool(env.get("SLAFLOW_MAIL_USE_TLS"), False),
             mail_sender=env.get("SLAFLOW_MAIL_SENDER") or "slaflow@localhost",
+            base_url=env.get("SLAFLOW_BASE_URL") or "",
             host=env.get("SLAFLOW_HOST") or "127.0.0.1",
             port=_int(env, "SLAFLOW_PORT", 5000),
             web_threads=_int(env, "SLAFLOW_WEB_THREADS", 8),

@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Agency, Document, Instance, Notification, Submission, User, UserRole
-from .roles import AGENCY_ROLES
+from . import notifications
+from .models import Agency, Document, Instance, Submission
 
 
 @dataclass
@@ -40,17 +40,12 @@ class HandlerContext:
         self.session.flush()
         return doc.id
 
-    def notify(self, role: str, message: str, kind: str = "workflow") -> int:
+    def notify(self, role: str, kind: str = "message", params: dict | None = None, message: str = "") -> int:
         """Notify every active user with ``role`` (officers/supervisors of this agency only)."""
-        stmt = select(User.id).join(UserRole, UserRole.user_id == User.id).where(
-            UserRole.role == role, User.active.is_(True))
-        if role in AGENCY_ROLES:
-            stmt = stmt.where(User.agency_id == self.instance.agency_id)
-        users = list(self.session.scalars(stmt))
-        for user_id in users:
-            self.session.add(Notification(user_id=user_id, instance_id=self.instance.id, kind=kind,
-                                          message=message[:4000], created_at=self.now))
-        return len(users)
+        users = notifications.users_with_role(self.session, role, self.instance.agency_id)
+        base = {"service_process": self.instance.service_process, "fiscal_year": self.instance.fiscal_year}
+        return notifications.add(self.session, users, kind, self.now, instance_id=self.instance.id,
+                                 params={**base, **(params or {})}, message=message)
 
 
 CURRENT: ContextVar[HandlerContext | None] = ContextVar("slaflow_handler_context", default=None)

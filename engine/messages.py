@@ -95,6 +95,28 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "th": "กิจกรรมเรียก (call activity) อ้างถึงกระบวนการ {called} ที่ไม่มีในไฟล์ที่ติดตั้ง",
         "en": "the call activity refers to process {called}, which is not in the deployed files",
     },
+    # notifications (subject line; the e-mail body adds the link and the details)
+    "notify_task_arrived": {
+        "th": "มีงานใหม่: {task} — {service_process} (ปีงบประมาณ {fiscal_year})",
+        "en": "New task: {task} — {service_process} (fiscal year {fiscal_year})",
+    },
+    "notify_task_returned": {
+        "th": "งานถูกส่งกลับให้แก้ไข: {task} — {service_process}",
+        "en": "Sent back for changes: {task} — {service_process}",
+    },
+    "notify_report_late": {
+        "th": "รายงานรอบ {round} ของ {service_process} (ปีงบประมาณ {fiscal_year}) เลยกำหนดส่งแล้ว",
+        "en": "The round {round} report of {service_process} (fiscal year {fiscal_year}) is past its due date",
+    },
+    "notify_due_soon": {
+        "th": "ใกล้ครบกำหนด: {task} — {service_process} ภายในวันที่ {due}",
+        "en": "Due soon: {task} — {service_process} by {due}",
+    },
+    "notify_overdue": {
+        "th": "เลยกำหนดแล้ว: {task} — {service_process} (ครบกำหนด {due})",
+        "en": "Overdue: {task} — {service_process} (was due {due})",
+    },
+    "notify_message": {"th": "{text}", "en": "{text}"},
 }
 
 SEVERITY = {"error": {"th": "ข้อผิดพลาด", "en": "error"}, "warning": {"th": "คำเตือน", "en": "warning"}}

@@ -9,6 +9,7 @@ import logging
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from . import mailer
 from .context import Context
 from .services.timers import sweep
 
@@ -26,7 +27,17 @@ def make_scheduler(ctx: Context) -> BlockingScheduler:
         except Exception:  # the loop must survive a bad sweep; the failure is logged
             log.exception("sweep failed")
 
+    def outbox():
+        try:
+            result = mailer.send_pending(ctx, base_url=ctx.settings.base_url)
+            if result.sent or result.retried or result.failed:
+                log.info("e-mail outbox: %s", result)
+        except Exception:  # never let the outbox stop the scheduler
+            log.exception("e-mail outbox failed")
+
     scheduler.add_job(job, "interval", seconds=ctx.settings.scheduler_interval, id="deadline-sweep",
+                      max_instances=1, coalesce=True)
+    scheduler.add_job(outbox, "interval", seconds=ctx.settings.scheduler_interval, id="mail-outbox",
                       max_instances=1, coalesce=True)
     return scheduler
 

@@ -112,7 +112,7 @@ class World:
             ("officer.b", ["officer"], self.agency_b), ("supervisor.b", ["supervisor"], self.agency_b),
             ("central", ["central"], None), ("designer", ["designer"], None), ("admin", ["admin"], None),
         ]:
-            accounts.create_user(ctx, ADMIN, name, "password-123", name, roles, agency)
+            accounts.create_user(ctx, ADMIN, name, "password-123", name, roles, agency, email=f"{name}@example.go.th")
             self.users[name] = accounts.authenticate(ctx, name, "password-123")
         self.deployed = deploy.deploy(ctx, {"review_cycle.bpmn": REVIEW_BPMN.read_bytes()}, DESIGNER)
 

@@ -11,7 +11,7 @@ from flask_wtf import CSRFProtect
 from engine import context as context_mod
 from engine.config import Settings
 
-from . import auth, errors, filters, inbox, instances, tasks
+from . import auth, errors, filters, inbox, instances, notices, tasks
 from .context import engine_context
 
 LANGUAGES = ("th", "en")
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
     app.register_blueprint(inbox.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(instances.bp)
+    app.register_blueprint(notices.bp)
     errors.register(app)
     filters.register(app)
 
@@ -55,10 +56,12 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
         from flask_login import current_user
 
         from engine.services import inbox
+        from engine.services import notices as notice_service
 
         counts = {}
         if current_user.is_authenticated:
             counts["tasks"] = inbox.count(engine_context(), current_user.actor)
+            counts["notices"] = notice_service.unread_count(engine_context(), current_user.actor)
         return {"current_lang": str(get_locale() or settings.language), "nav_counts": counts}
 
     @app.after_request

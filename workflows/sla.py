@@ -29,8 +29,7 @@ def mark_late(data: dict, ctx=None, round: int = 0) -> dict:  # noqa: A002 - the
     """A report passed its due date without being submitted: tell the agency's supervisors."""
     notified = 0
     if ctx is not None:
-        notified = ctx.notify("supervisor", f"รายงานรอบ {round} ของ {data.get('service_process', '')} "
-                                            f"(ปีงบประมาณ {data.get('fiscal_year', '')}) เลยกำหนดส่งแล้ว", kind="late")
+        notified = ctx.notify("supervisor", "report_late", {"round": round})
         late_since = ctx.now.isoformat()
     else:
         late_since = None
@@ -52,4 +51,4 @@ def render_document(data: dict, ctx=None) -> dict:
 
 def notify(data: dict, ctx=None, role: str = "officer", message: str = "") -> dict:
     """Generic notification from a diagram: ``notify`` service task with role and message."""
-    return {"notified": ctx.notify(role, message) if ctx is not None and message else 0}
+    return {"notified": ctx.notify(role, "message", message=message) if ctx is not None and message else 0}

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import notifications
 from ..context import Context
 from ..models import Deadline, HumanTask, Incident, Instance, ProcessVersion
 from ..roles import role_for_lane
@@ -63,11 +64,14 @@ def _sync_human_tasks(session: Session, instance: Instance, ready, now: datetime
         if view.spiff_task_id in open_rows:
             open_rows[view.spiff_task_id].due_at = view.due_at
             continue
-        session.add(HumanTask(
+        task = HumanTask(
             instance_id=instance.id, agency_id=instance.agency_id, spiff_task_id=view.spiff_task_id,
             bpmn_id=view.bpmn_id, name=view.name, lane=view.lane, role=role_for_lane(view.lane) or "officer",
             form=view.form, instructions=view.instructions, status="open", created_at=now, due_at=view.due_at,
-        ))
+        )
+        session.add(task)
+        session.flush()  # the task id goes into its notifications
+        notifications.new_task(session, instance, task, now)
     for spiff_id, row in open_rows.items():
         if spiff_id not in wanted:
             row.status = "cancelled"

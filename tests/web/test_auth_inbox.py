@@ -120,3 +120,13 @@ def test_inbox_filters_and_urgency_marks(client, world):
     assert "ใบขับขี่" in html and 'data-testid="task-count">1<' in html
     html = client.get("/?overdue=1&sort=name&scope=all&fy=abc&page=-3").get_data(as_text=True)
     assert 'data-testid="task-count">1<' in html and "ภาษีรถ" in html
+
+
+def test_notifications_page_and_mark_read(client, world):
+    instances.start(world.ctx, ADMIN, REVIEW, world.agency_a, "ภาษีรถ", 2569)
+    login(client, "officer.a")
+    html = client.get("/notifications").get_data(as_text=True)
+    assert "มีงานใหม่" in html and 'data-testid="nav-notice-count">1<' in html
+    token = csrf_token(client, "/notifications")
+    assert client.post("/notifications/read", data={"csrf_token": token}).status_code == 302
+    assert 'data-testid="nav-notice-count">0<' in client.get("/notifications").get_data(as_text=True)

@@ -72,7 +72,7 @@ def test_happy_path_through_every_stage(sla):
     assert w.status() == "completed"
     with w.ctx.uow(write=False) as uow:
         # nothing was late: no late notification, and no timer left pending
-        assert uow.session.scalar(select(Notification).where(Notification.kind == "late")) is None
+        assert uow.session.scalar(select(Notification).where(Notification.kind == "report_late")) is None
         assert uow.session.scalar(select(Deadline).where(Deadline.instance_id == w.iid,
                                                          Deadline.status == "pending")) is None
 
@@ -129,7 +129,7 @@ def test_late_report_is_marked_and_the_supervisor_told(sla):
     try:
         assert "report_6m" in w.open_tasks()  # still open: a late report is still a report
         with w.ctx.uow(write=False) as uow:
-            notes = uow.session.scalars(select(Notification).where(Notification.kind == "late")).all()
+            notes = uow.session.scalars(select(Notification).where(Notification.kind == "report_late")).all()
             due = uow.session.scalar(select(Deadline).where(Deadline.instance_id == w.iid,
                                                             Deadline.bpmn_id == "due_6"))
         assert [n.user_id for n in notes] == [w.world.actor("supervisor.a").user_id]

@@ -1,0 +1,121 @@
+"""The e-mail outbox: sends pending notifications over SMTP with retries and back-off.
+
+Run by the scheduler process. A failure is recorded on the row and retried later; it never
+reaches the user whose action created the notification.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from sqlalchemy import select
+
+from . import notifications
+from .config import Settings
+from .context import Context
+from .models import Notification, User, utcnow
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+BATCH = 200
+
+
+@dataclass
+class OutboxResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+def build_message(settings: Settings, user: User, note: Notification, base_url: str = "") -> EmailMessage:
+    lang = user.language if user.language in ("th", "en") else "th"
+    subject = notifications.text(note.kind, note.params, lang, note.message)
+    msg = EmailMessage()
+    msg["Subject"] = "[slaflow] " + subject.splitlines()[0][:150]
+    msg["From"] = settings.mail_sender
+    msg["To"] = formataddr((user.display_name, user.email))
+    msg["Message-ID"] = make_msgid(domain="slaflow")
+    link = f"{base_url.rstrip('/')}/tasks/{note.task_id}" if base_url and note.task_id else ""
+    greeting = f"เรียน {user.display_name}" if lang == "th" else f"Dear {user.display_name},"
+    footer = ("อีเมลฉบับนี้ส่งจากระบบ slaflow โดยอัตโนมัติ" if lang == "th"
+              else "This e-mail was sent automatically by slaflow.")
+    msg.set_content("\n\n".join(part for part in (greeting, subject, link, footer) if part))
+    return msg
+
+
+def _connect(settings: Settings) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(settings.mail_server, settings.mail_port, timeout=15)
+    if settings.mail_use_tls:
+        smtp.starttls(context=ssl.create_default_context())
+    if settings.mail_username:
+        smtp.login(settings.mail_username, settings.mail_password)
+    return smtp
+
+
+def send_pending(ctx: Context, now: datetime | None = None, base_url: str = "") -> OutboxResult:
+    now = now or utcnow()
+    settings, result = ctx.settings, OutboxResult()
+    with ctx.uow(write=False) as uow:
+        due = list(uow.session.execute(
+            select(Notification.id, User.email).join(User, User.id == Notification.user_id)
+            .where(Notification.email_status == "pending", Notification.next_attempt_at <= now)
+            .order_by(Notification.id).limit(BATCH)))
+    if not due:
+        return result
+    smtp = None
+    connect_error = ""
+    if settings.mail_server:
+        try:
+            smtp = _connect(settings)
+        except (OSError, smtplib.SMTPException) as exc:
+            connect_error = f"{type(exc).__name__}: {exc}"
+    try:
+        for note_id, email in due:
+            _send_one(ctx, note_id, email, smtp, connect_error, now, base_url, result)
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+    return result
+
+
+def _send_one(ctx, note_id, email, smtp, connect_error, now, base_url, result) -> None:
+    with ctx.uow() as uow:
+        note = uow.session.get(Notification, note_id)
+        if note is None or note.email_status != "pending":
+            return
+        user = uow.session.get(User, note.user_id)
+        if not ctx.settings.mail_server or not email or not user.active:
+            note.email_status = "skipped"
+            note.email_error = "no mail server configured" if not ctx.settings.mail_server else "no e-mail address"
+            result.skipped += 1
+        else:
+            error = connect_error
+            if smtp is not None:
+                try:
+                    smtp.send_message(build_message(ctx.settings, user, note, base_url))
+                except (OSError, smtplib.SMTPException) as exc:
+                    error = f"{type(exc).__name__}: {exc}"
+            if not error:
+                note.email_status, note.emailed_at, note.email_error = "sent", now, ""
+                result.sent += 1
+            else:
+                note.email_attempts += 1
+                note.email_error = error[:2000]
+                if note.email_attempts >= MAX_ATTEMPTS:
+                    note.email_status = "failed"
+                    result.failed += 1
+                    log.error("e-mail for notification %s failed for good: %s", note_id, error)
+                else:
+                    note.next_attempt_at = now + timedelta(minutes=2 ** note.email_attempts)
+                    result.retried += 1
+                    log.warning("e-mail for notification %s failed, retrying: %s", note_id, error)
+        uow.commit()
