@@ -45,8 +45,7 @@ def user_profile(ctx: Context, user_id: int) -> dict | None:
 
 
 def create_agency(ctx: Context, actor: Actor, code: str, name: str, ministry: str = "", province: str = "") -> int:
-    if not actor.has(ADMIN):
-        raise Forbidden("only administrators manage agencies")
+    _admin(actor)
     if not code.strip() or not name.strip():
         raise InvalidInput("agency code and name are required")
     with ctx.uow() as uow:
@@ -60,8 +59,7 @@ def create_agency(ctx: Context, actor: Actor, code: str, name: str, ministry: st
 
 def create_user(ctx: Context, actor: Actor, username: str, password: str, display_name: str,
                 roles: list[str], agency_id: int | None = None, email: str = "") -> int:
-    if not actor.has(ADMIN):
-        raise Forbidden("only administrators manage users")
+    _admin(actor)
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise InvalidInput(f"unknown roles: {', '.join(sorted(unknown))}", field="roles")
@@ -97,4 +95,79 @@ def change_password(ctx: Context, actor: Actor, old: str, new: str) -> None:
         except ValueError as exc:
             raise InvalidInput(str(exc), field="new_password") from None
         audit.record(uow.session, actor, "user.password", agency_id=user.agency_id)
+        uow.commit()
+
+
+def _admin(actor: Actor) -> None:
+    if not actor.has(ADMIN):
+        raise Forbidden("only administrators manage agencies and users")
+
+
+def list_agencies(ctx: Context, actor: Actor) -> list[Agency]:
+    _admin(actor)
+    with ctx.uow(write=False) as uow:
+        return list(uow.session.scalars(select(Agency).order_by(Agency.code)))
+
+
+def list_users(ctx: Context, actor: Actor) -> list[dict]:
+    _admin(actor)
+    with ctx.uow(write=False) as uow:
+        users = uow.session.scalars(select(User).order_by(User.username))
+        return [{"id": u.id, "username": u.username, "display_name": u.display_name, "email": u.email,
+                 "agency": u.agency.name if u.agency else "", "agency_id": u.agency_id, "roles": sorted(u.roles),
+                 "active": u.active} for u in users]
+
+
+def update_agency(ctx: Context, actor: Actor, agency_id: int, name: str, ministry: str, province: str,
+                  active: bool) -> None:
+    _admin(actor)
+    if not name.strip():
+        raise InvalidInput("agency name is required", field="name")
+    with ctx.uow() as uow:
+        agency = uow.session.get(Agency, agency_id)
+        if agency is None:
+            raise NotFound("agency not found")
+        before = {"name": agency.name, "ministry": agency.ministry, "province": agency.province,
+                  "active": agency.active}
+        agency.name, agency.ministry, agency.province, agency.active = name.strip(), ministry, province, active
+        after = {"name": agency.name, "ministry": agency.ministry, "province": agency.province, "active": active}
+        b, a = audit.changed(before, after)
+        audit.record(uow.session, actor, "agency.update", agency_id=agency.id, before=b, after=a)
+        uow.commit()
+
+
+def update_user(ctx: Context, actor: Actor, user_id: int, display_name: str, email: str, roles: list[str],
+                agency_id: int | None, active: bool, new_password: str = "") -> None:
+    _admin(actor)
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise InvalidInput(f"unknown roles: {', '.join(sorted(unknown))}", field="roles")
+    if set(roles) & {"officer", "supervisor"} and agency_id is None:
+        raise InvalidInput("officers and supervisors belong to an agency", field="agency_id")
+    with ctx.uow() as uow:
+        s = uow.session
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFound("user not found")
+        if agency_id is not None and s.get(Agency, agency_id) is None:
+            raise NotFound("agency not found")
+        if user.id == actor.user_id and (not active or ADMIN not in roles):
+            raise InvalidInput("you cannot remove your own administrator access", field="roles")
+        before = {"display_name": user.display_name, "email": user.email, "roles": sorted(user.roles),
+                  "agency_id": user.agency_id, "active": user.active}
+        user.display_name, user.email, user.agency_id, user.active = display_name.strip(), email.strip(), \
+            agency_id, active
+        current = {r.role: r for r in user.role_rows}
+        user.role_rows = [current.get(r) or UserRole(role=r) for r in sorted(set(roles))]
+        if new_password:
+            try:
+                user.password_hash = hash_password(new_password)
+            except ValueError as exc:
+                raise InvalidInput(str(exc), field="new_password") from None
+        after = {"display_name": user.display_name, "email": user.email, "roles": sorted(set(roles)),
+                 "agency_id": agency_id, "active": active}
+        b, a = audit.changed(before, after)
+        if new_password:
+            a["password_reset"] = True
+        audit.record(s, actor, "user.update", agency_id=agency_id, before=b, after=a)
         uow.commit()
