@@ -11,7 +11,7 @@ from flask_wtf import CSRFProtect
 from engine import context as context_mod
 from engine.config import Settings
 
-from . import admin, auth, errors, filters, inbox, instances, notices, tasks
+from . import admin, auth, dashboard, errors, filters, inbox, instances, notices, tasks
 from .context import engine_context
 
 LANGUAGES = ("th", "en")
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
     app.register_blueprint(instances.bp)
     app.register_blueprint(notices.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(dashboard.bp)
     errors.register(app)
     filters.register(app)
 

@@ -41,7 +41,7 @@ def upload(ctx: Context, actor: Actor, instance_id: int, name: str, data: bytes)
         instance = s.get(Instance, instance_id)
         if instance is None or not actor.can_see_agency(instance.agency_id):
             raise NotFound("instance not found")
-        if not (actor.roles & AGENCY_ROLES and actor.agency_id == instance.agency_id) and not actor.has("admin"):
+        if not (actor.roles & AGENCY_ROLES and actor.agency_id == instance.agency_id):
             raise Forbidden("only the agency's officers and supervisors add evidence")
         storage_name = filestore.write(ctx.settings.upload_dir, instance.agency_id, data)
         try:

@@ -1,0 +1,73 @@
+"""Agency dashboard: every workflow of an agency per fiscal year, where it stands, what is due or late."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..actors import Actor
+from ..context import Context
+from ..errors import NotFound
+from ..models import Agency, Deadline, HumanTask, Instance, ProcessDefinition, utcnow
+
+
+@dataclass(frozen=True)
+class Row:
+    instance_id: int
+    process_name: str
+    service_process: str
+    fiscal_year: int
+    status: str
+    current: list[str]
+    next_due: datetime | None
+    late: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    agency_id: int
+    agency_name: str
+    fiscal_years: list[int]
+    fiscal_year: int | None
+    rows: list[Row] = field(default_factory=list)
+    agencies: list[tuple[int, str]] = field(default_factory=list)  # for those who see every agency
+
+
+def get(ctx: Context, actor: Actor, agency_id: int | None = None, fiscal_year: int | None = None,
+        now: datetime | None = None) -> Dashboard:
+    now = now or utcnow()
+    agency_id = agency_id or actor.agency_id
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        agencies = []
+        if actor.sees_all_agencies:
+            agencies = [(a.id, a.name) for a in s.scalars(select(Agency).where(Agency.active.is_(True))
+                                                          .order_by(Agency.name))]
+            agency_id = agency_id or (agencies[0][0] if agencies else None)
+        agency = s.get(Agency, agency_id) if agency_id else None
+        if agency is None or not actor.can_see_agency(agency.id):
+            raise NotFound("agency not found")
+        years = sorted(set(s.scalars(select(Instance.fiscal_year).where(Instance.agency_id == agency.id))),
+                       reverse=True)
+        fy = fiscal_year if fiscal_year in years else (years[0] if years else None)
+        instances = s.execute(select(Instance, ProcessDefinition.name)
+                              .join(ProcessDefinition, ProcessDefinition.id == Instance.definition_id)
+                              .where(Instance.agency_id == agency.id, Instance.fiscal_year == fy)
+                              .order_by(ProcessDefinition.name, Instance.service_process)).all()
+        ids = [inst.id for inst, _ in instances]
+        open_tasks: dict[int, list] = {}
+        for t in s.scalars(select(HumanTask).where(HumanTask.instance_id.in_(ids), HumanTask.status == "open")):
+            open_tasks.setdefault(t.instance_id, []).append(t)
+        next_timer = dict(s.execute(select(Deadline.instance_id, func.min(Deadline.due_at))
+                                    .where(Deadline.instance_id.in_(ids), Deadline.status == "pending")
+                                    .group_by(Deadline.instance_id)).all())
+        rows = []
+        for inst, pname in instances:
+            tasks = open_tasks.get(inst.id, [])
+            dues = [t.due_at for t in tasks if t.due_at] + ([next_timer[inst.id]] if inst.id in next_timer else [])
+            upcoming = [d for d in dues if d >= now]
+            rows.append(Row(inst.id, pname, inst.service_process, inst.fiscal_year, inst.status,
+                            sorted({t.name for t in tasks}), min(upcoming) if upcoming else None,
+                            sum(1 for t in tasks if t.due_at and t.due_at < now)))
+        return Dashboard(agency.id, agency.name, years, fy, rows, agencies)
