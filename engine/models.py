@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -162,7 +163,9 @@ class HumanTask(Base):
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id", name="uq_human_task_spiff"),
         Index("ix_human_task_pool", "agency_id", "role", "status", "due_at"),
-        Index("ix_human_task_assignee", "assignee_id", "status", "due_at"),
+        # partial: only claimed tasks, so the planner's statistics are not drowned by the unclaimed ones
+        Index("ix_human_task_claimed", "assignee_id", "status", "due_at",
+              sqlite_where=text("assignee_id IS NOT NULL"), postgresql_where=text("assignee_id IS NOT NULL")),
         Index("ix_human_task_instance", "instance_id", "status"),
     )
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)

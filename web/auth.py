@@ -36,11 +36,8 @@ def load_user(user_id: str):
         uid = int(user_id)
     except (TypeError, ValueError):
         return None
-    ctx = engine_context()
-    actor = accounts.load_actor(ctx, uid)
-    if actor is None:
-        return None
-    return WebUser(actor, accounts.user_profile(ctx, uid))
+    found = accounts.load_session_user(engine_context(), uid)
+    return WebUser(*found) if found is not None else None
 
 
 class LoginForm(FlaskForm):

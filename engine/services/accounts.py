@@ -26,22 +26,25 @@ def authenticate(ctx: Context, username: str, password: str) -> Actor | None:
         return Actor.from_user(user)
 
 
-def load_actor(ctx: Context, user_id: int) -> Actor | None:
+def _profile(user: User) -> dict:
+    return {"id": user.id, "username": user.username, "display_name": user.display_name,
+            "agency": user.agency.name if user.agency else "", "roles": sorted(user.roles),
+            "language": user.language}
+
+
+def load_session_user(ctx: Context, user_id: int) -> tuple[Actor, dict] | None:
+    """The actor and profile of an active user, in one read (every web request needs both)."""
     with ctx.uow(write=False) as uow:
         user = uow.session.get(User, user_id)
         if user is None or not user.active:
             return None
-        return Actor.from_user(user)
+        return Actor.from_user(user), _profile(user)
 
 
 def user_profile(ctx: Context, user_id: int) -> dict | None:
     with ctx.uow(write=False) as uow:
         user = uow.session.get(User, user_id)
-        if user is None:
-            return None
-        return {"id": user.id, "username": user.username, "display_name": user.display_name,
-                "agency": user.agency.name if user.agency else "", "roles": sorted(user.roles),
-                "language": user.language}
+        return _profile(user) if user is not None else None
 
 
 def create_agency(ctx: Context, actor: Actor, code: str, name: str, ministry: str = "", province: str = "") -> int:

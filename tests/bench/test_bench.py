@@ -86,10 +86,8 @@ def test_submit_against_bare_spiffworkflow_cycle(tmp_path):
     assert find_ready_user_task  # imported for the reader: the same lookup the use case does
 
 
-def test_task_list_query_at_100k_open_tasks(tmp_path):
-    ctx = make_ctx(tmp_path)
-    world = World(ctx)
-    iid = instances.start(ctx, ADMIN, REVIEW, world.agency_a, "บริการหลัก", 2569)
+def seed_open_tasks(ctx, world, iid, total=100_000, mine=500):
+    """``total`` open tasks across 200 agencies, ``mine`` of them in the officer's agency."""
     with ctx.uow() as uow:
         s = uow.session
         agencies = [Agency(code=f"G{i}", name=f"หน่วยงาน {i}", ministry="", province="", active=True)
@@ -98,20 +96,19 @@ def test_task_list_query_at_100k_open_tasks(tmp_path):
         uow.flush()
         version_id = s.get(Instance, iid).version_id
         definition_id = s.get(Instance, iid).definition_id
-        inst_rows = [dict(definition_id=definition_id, version_id=version_id, agency_id=a.id,
-                          service_process=f"บริการ {a.id}", fiscal_year=2569, status="running", state="{}",
-                          row_version=1, created_at=datetime.now(timezone.utc), updated_at=datetime.now(timezone.utc))
-                     for a in agencies]
-        s.execute(insert(Instance), inst_rows)
-        inst_ids = dict(s.execute(select(Instance.agency_id, Instance.id).where(Instance.id != iid)).all())
         now = datetime.now(timezone.utc)
+        s.execute(insert(Instance), [dict(definition_id=definition_id, version_id=version_id, agency_id=a.id,
+                                          service_process=f"บริการ {a.id}", fiscal_year=2569, status="running",
+                                          state="{}", row_version=1, created_at=now, updated_at=now)
+                                     for a in agencies])
+        inst_ids = dict(s.execute(select(Instance.agency_id, Instance.id).where(Instance.id != iid)).all())
         rows = []
-        for n in range(99_500):
+        for n in range(total - mine):
             agency = agencies[n % len(agencies)].id
             rows.append(dict(instance_id=inst_ids[agency], agency_id=agency, spiff_task_id=f"{n:036d}",
                              bpmn_id="stage1_targets", name="งาน", lane="เจ้าหน้าที่", role="officer", form="",
                              instructions="", status="open", created_at=now, due_at=now + timedelta(hours=n % 5000)))
-        for n in range(499):  # the officer's own agency: 500 open tasks with the real one
+        for n in range(mine - 1):  # plus the real one the instance has
             rows.append(dict(instance_id=iid, agency_id=world.agency_a, spiff_task_id=f"a{n:035d}",
                              bpmn_id="stage1_targets", name="งาน", lane="เจ้าหน้าที่", role="officer", form="",
                              instructions="", status="open", created_at=now, due_at=now + timedelta(hours=n)))
@@ -119,7 +116,14 @@ def test_task_list_query_at_100k_open_tasks(tmp_path):
         uow.commit()
     with ctx.db.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
-        total = conn.exec_driver_sql("SELECT count(*) FROM human_task WHERE status = 'open'").scalar()
+        return conn.exec_driver_sql("SELECT count(*) FROM human_task WHERE status = 'open'").scalar()
+
+
+def test_task_list_query_at_100k_open_tasks(tmp_path):
+    ctx = make_ctx(tmp_path)
+    world = World(ctx)
+    iid = instances.start(ctx, ADMIN, REVIEW, world.agency_a, "บริการหลัก", 2569)
+    total = seed_open_tasks(ctx, world, iid)
     officer = world.actor("officer.a")
     samples = []
     for _ in range(ROUNDS):
@@ -130,3 +134,48 @@ def test_task_list_query_at_100k_open_tasks(tmp_path):
     print(f"\nTask list, first page of 50 for an officer with 500 tasks, {total:,} open tasks in the database:")
     p50, _ = report("list_tasks use case (count + page, one read transaction)", samples)
     print(f"  target p50 < 5 ms: {'met' if p50 < 5 else 'MISSED'}")
+    # the whole inbox page over HTTP (WSGI, logged in): query, counts, filter options, template
+    from tests.web.conftest import login
+    from web import create_app
+
+    app = create_app(ctx=ctx)
+    client = app.test_client()
+    login(client, "officer.a", "password-123")
+    pages = []
+    for _ in range(100):
+        t0 = time.perf_counter()
+        response = client.get("/")
+        pages.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200
+    report("inbox page GET / (HTML, nav counts, filter options)", pages)
+
+
+def test_submit_over_http_against_the_use_case(tmp_path):
+    from tests.web.conftest import csrf_token, login
+    from web import create_app
+
+    ctx = make_ctx(tmp_path)
+    world = World(ctx)
+    ids = _instances_at_stage1(world, 2 * (ROUNDS // 2))
+    officer = world.actor("officer.a")
+    with ctx.uow(write=False) as uow:
+        task_ids = {t.instance_id: t.id for t in uow.session.scalars(
+            select(HumanTask).where(HumanTask.status == "open", HumanTask.bpmn_id == "stage1_targets"))}
+    app = create_app(ctx=ctx)
+    client = app.test_client()
+    login(client, "officer.a", "password-123")
+    headers = {"X-CSRFToken": csrf_token(client, "/notifications"), "Accept": "application/json"}
+    engine_ms, http_ms = [], []
+    for i, iid in enumerate(ids):  # interleaved, so both see the same machine and database size
+        t0 = time.perf_counter()
+        if i % 2:
+            response = client.post(f"/tasks/{task_ids[iid]}/submit", json=STAGE1_OK, headers=headers)
+            http_ms.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, response.get_data(as_text=True)
+        else:
+            tasks.submit(ctx, officer, task_ids[iid], STAGE1_OK)
+            engine_ms.append((time.perf_counter() - t0) * 1000)
+    print("\nSubmit stage 1 of the SLA lifecycle, file SQLite:")
+    e50, _ = report("engine submit use case", engine_ms)
+    h50, _ = report("POST /tasks/<id>/submit (JSON, CSRF, login, WSGI)", http_ms)
+    print(f"  ratio HTTP/use case: p50 {h50 / e50:.2f}x   (target <= 1.5x: {'met' if h50 / e50 <= 1.5 else 'MISSED'})")

@@ -120,3 +120,17 @@ def test_json_errors_are_thai_and_by_field(app, records):
     exe = client.post(f"/instances/{records['instance']}/files", headers=headers,
                       data={"file": (__import__("io").BytesIO(b"MZ"), "tool.exe")})
     assert exe.status_code == 400 and "ไม่รับไฟล์ชนิดนี้" in exe.get_json()["detail"]
+
+
+def test_second_person_on_the_same_task_gets_a_clear_message(app, records):
+    from tests.conftest import SELECT_OK
+
+    first, second = _client_for(app, "officer.a"), _client_for(app, "officer.a2")
+    h1 = {"X-CSRFToken": csrf_token(first, "/notifications"), "Accept": "application/json"}
+    h2 = {"X-CSRFToken": csrf_token(second, "/notifications"), "Accept": "application/json"}
+    assert first.post(f"/tasks/{records['task']}/submit", json=SELECT_OK, headers=h1).status_code == 200
+    late = second.post(f"/tasks/{records['task']}/submit", json=SELECT_OK, headers=h2)
+    assert late.status_code == 409
+    assert "โหลดหน้าใหม่" in late.get_json()["detail"]
+    page = second.get(f"/tasks/{records['task']}").get_data(as_text=True)
+    assert "ส่งแล้ว" in page and 'id="submit-task"' not in page  # read-only now
