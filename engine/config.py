@@ -44,6 +44,19 @@ def _float(env, name: str, default: float) -> float:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
 
 
+def _int_list(env, name: str, default: tuple) -> tuple:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        values = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be whole numbers separated by commas, got {raw!r}") from exc
+    if any(v <= 0 for v in values):
+        raise ConfigError(f"{name} must be positive numbers, got {raw!r}")
+    return values
+
+
 @dataclass(frozen=True)
 class Settings:
     instance_dir: Path
@@ -60,6 +73,8 @@ class Settings:
     script_timeout: float = 1.0
     revision_cap: int = 5
     scheduler_interval: float = 30.0
+    reminder_days: tuple = (7, 3, 1)
+    clock_warnings: tuple = (50, 75)
     mail_server: str = ""
     mail_port: int = 25
     mail_username: str = ""
@@ -95,6 +110,8 @@ class Settings:
             script_timeout=_float(env, "SLAFLOW_SCRIPT_TIMEOUT", 1.0),
             revision_cap=_int(env, "SLAFLOW_REVISION_CAP", 5),
             scheduler_interval=_float(env, "SLAFLOW_SCHEDULER_INTERVAL", 30.0),
+            reminder_days=_int_list(env, "SLAFLOW_REMINDER_DAYS", (7, 3, 1)),
+            clock_warnings=_int_list(env, "SLAFLOW_CLOCK_WARNINGS", (50, 75)),
             mail_server=env.get("SLAFLOW_MAIL_SERVER") or "",
             mail_port=_int(env, "SLAFLOW_MAIL_PORT", 25),
             mail_username=env.get("SLAFLOW_MAIL_USERNAME") or "",

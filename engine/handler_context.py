@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import notifications
+from . import calendar_context, notifications
 from .models import Agency, Document, Instance, Submission
 
 
@@ -52,9 +52,13 @@ CURRENT: ContextVar[HandlerContext | None] = ContextVar("slaflow_handler_context
 
 
 @contextmanager
-def running(session: Session, instance: Instance, now: datetime):
+def running(session: Session, instance: Instance, now: datetime, tz: str = "Asia/Bangkok",
+            clock: datetime | None = None):
+    """While the engine runs a step: handlers get this context; timer helpers get the calendars
+    (and ``clock`` as their "now" when due dates are recomputed)."""
     token = CURRENT.set(HandlerContext(session, instance, now))
     try:
-        yield
+        with calendar_context.using(calendar_context.for_session(session, tz, instance.agency_id, clock)):
+            yield
     finally:
         CURRENT.reset(token)

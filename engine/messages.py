@@ -116,6 +116,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "th": "เลยกำหนดแล้ว: {task} — {service_process} (ครบกำหนด {due})",
         "en": "Overdue: {task} — {service_process} (was due {due})",
     },
+    "notify_clock": {
+        "th": "ใช้เวลาไปแล้วร้อยละ {percent} ของเวลาที่กำหนด: {task} — {service_process} (ครบกำหนด {due})",
+        "en": "{percent}% of the allowed time used: {task} — {service_process} (due {due})",
+    },
     "notify_message": {"th": "{text}", "en": "{text}"},
 }
 

@@ -1,12 +1,13 @@
 """Typed SQLAlchemy 2.x models. The schema is created by Alembic migrations (engine/migrations)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -61,6 +62,9 @@ class Agency(Base):
     ministry: Mapped[str] = mapped_column(String(255), default="")
     province: Mapped[str] = mapped_column(String(128), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # office hours for working-hour arithmetic, local time "HH:MM"
+    office_opens: Mapped[str] = mapped_column(String(5), default="08:30", server_default="08:30")
+    office_closes: Mapped[str] = mapped_column(String(5), default="16:30", server_default="16:30")
 
 
 class User(Base):
@@ -185,6 +189,8 @@ class HumanTask(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    days_late: Mapped[int | None] = mapped_column(Integer, nullable=True)  # calendar days, when done late
+    working_days_late: Mapped[int | None] = mapped_column(Integer, nullable=True)
     instance: Mapped[Instance] = relationship(lazy="raise")
 
 
@@ -208,19 +214,31 @@ class AuditEvent(Base):
 DEADLINE_STATUSES = ("pending", "fired", "cancelled", "failed")
 
 
+DEADLINE_KINDS = ("timer", "reminder", "clock", "overdue")
+
+
 class Deadline(Base):
-    """A pending timer of an instance, copied from the workflow in the same transaction."""
+    """Something that happens at a time: a pending BPMN timer (copied from the workflow in the same
+    transaction), or a reminder, SLA-clock warning or overdue escalation of a human task.
+
+    ``spiff_task_id`` is the timer's task id, or for task deadlines a key like ``reminder:42:3``.
+    """
 
     __tablename__ = "deadline"
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id", name="uq_deadline_timer"),
         Index("ix_deadline_due", "status", "due_at"),
+        Index("ix_deadline_task", "task_id", "status"),
     )
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
-    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    spiff_task_id: Mapped[str] = mapped_column(String(64))
     bpmn_id: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(16), default="timer")
+    task_id: Mapped[int | None] = mapped_column(BigIntId, nullable=True)
+    params: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    expression: Mapped[str] = mapped_column(Text, default="", server_default="")  # timers: to recompute
+    basis_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # timers: when it was set
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -321,3 +339,31 @@ class Notification(Base):
     email_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     email_error: Mapped[str] = mapped_column(Text, default="", server_default="")
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CalendarDay(Base):
+    """An administrator's change to the working-day calendar: an extra holiday (special holiday,
+    bridge day, closure) or a working day on what would be a holiday."""
+
+    __tablename__ = "calendar_day"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+MILESTONES = ("forms_a_e", "plan_sla_photo", "report_6", "report_9", "report_12", "satisfaction")
+
+
+class ReportingMilestone(Base):
+    """The reporting calendar of a fiscal year, editable by the central office."""
+
+    __tablename__ = "reporting_milestone"
+    __table_args__ = (UniqueConstraint("fiscal_year", "code", name="uq_milestone"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(32))
+    due_date: Mapped[date] = mapped_column(Date)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,7 +14,7 @@ from .messages import render
 from .models import HumanTask, Instance, Notification, User, UserRole
 from .roles import AGENCY_ROLES
 
-KINDS = ("task_arrived", "task_returned", "report_late", "due_soon", "overdue", "message")
+KINDS = ("task_arrived", "task_returned", "report_late", "due_soon", "clock", "overdue", "message")
 
 
 def text(kind: str, params: dict | None, lang: str = "th", message: str = "") -> str:
@@ -57,3 +57,15 @@ def new_task(session: Session, instance: Instance, task: HumanTask, now: datetim
     else:
         add(session, users_with_role(session, task.role, instance.agency_id), "task_arrived", now,
             instance_id=instance.id, task_id=task.id, params=params)
+
+
+def task_deadline(session: Session, instance: Instance, task: HumanTask, kind: str, params: dict, now: datetime,
+                  tz) -> int:
+    """A reminder, clock warning or overdue escalation of an open task: to whoever claimed it or its
+    role; an overdue task also goes to the agency's supervisors."""
+    due = task.due_at.astimezone(tz)
+    full = {**task_params(instance, task), **params, "due": f"{due:%d/%m}/{due.year + 543}"}
+    users = [task.assignee_id] if task.assignee_id else users_with_role(session, task.role, instance.agency_id)
+    if kind == "overdue" and task.role != "supervisor":
+        users += users_with_role(session, "supervisor", instance.agency_id)
+    return add(session, users, kind, now, instance_id=instance.id, task_id=task.id, params=full)

@@ -66,6 +66,7 @@ class TimerView:
     spiff_task_id: str
     bpmn_id: str
     due_at: datetime
+    expression: str = ""
 
 
 class Specs:
@@ -196,7 +197,8 @@ class Runtime:
                 continue
             due = _parse_due(value)
             if due is not None:
-                out.append(TimerView(str(task.id), task.task_spec.bpmn_id or task.task_spec.name, due))
+                out.append(TimerView(str(task.id), task.task_spec.bpmn_id or task.task_spec.name, due,
+                                     getattr(definition, "expression", "") or ""))
         return out
 
     @staticmethod

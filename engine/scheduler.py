@@ -11,7 +11,6 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from . import mailer
 from .context import Context
-from .services import reminders
 from .services.timers import sweep
 
 log = logging.getLogger(__name__)
@@ -29,10 +28,6 @@ def make_scheduler(ctx: Context) -> BlockingScheduler:
             log.exception("sweep failed")
 
     def outbox():
-        try:
-            reminders.send(ctx)
-        except Exception:
-            log.exception("reminders failed")
         try:
             result = mailer.send_pending(ctx, base_url=ctx.settings.base_url)
             if result.sent or result.retried or result.failed:

@@ -4,15 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from engine.models import utcnow
 from engine.services import inbox
-from engine.workdays import working_days_between
 
 from .context import engine_context
 
 bp = Blueprint("inbox", __name__)
 PAGE_SIZE = 50
-DUE_SOON_WORKING_DAYS = 3
 
 
 def _int(value, default=None):
@@ -29,29 +26,15 @@ def filters_from(args) -> inbox.Filters:
                          sort=args.get("sort", "due")).normalized()
 
 
-def urgency(due_at, now, tz) -> tuple[str, int | None]:
-    """('overdue' | 'due-soon' | '', working days left)."""
-    if due_at is None:
-        return "", None
-    left = working_days_between(now.astimezone(tz).date(), due_at.astimezone(tz).date())
-    if due_at < now:
-        return "overdue", left
-    return ("due-soon" if left <= DUE_SOON_WORKING_DAYS else ""), left
-
-
 @bp.route("/")
 @login_required
 def index():
-    from zoneinfo import ZoneInfo
-
     ctx = engine_context()
     f = filters_from(request.args)
     page = max(1, _int(request.args.get("page"), 1))
     rows, total = inbox.list_tasks(ctx, current_user.actor, PAGE_SIZE, (page - 1) * PAGE_SIZE, f)
-    now, tz = utcnow(), ZoneInfo(ctx.settings.timezone)
-    marks = {r.id: urgency(r.due_at, now, tz) for r in rows}
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("inbox.html", rows=rows, total=total, page=page, pages=pages, marks=marks, f=f,
+    return render_template("inbox.html", rows=rows, total=total, page=page, pages=pages, f=f,
                            options=inbox.options(ctx, current_user.actor), args=args,
                            done=_int(request.args.get("done")))

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select, union_all
 
+from .. import calendar_context
 from ..actors import Actor
 from ..context import Context
 from ..models import Agency, HumanTask, Instance, ProcessDefinition, utcnow
@@ -33,6 +34,11 @@ class TaskRow:
     service_process: str
     fiscal_year: int
     process_name: str
+    working_days_left: int | None = None
+    urgency: str = ""  # "overdue" | "due-soon" | ""
+
+
+DUE_SOON_WORKING_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,7 @@ def list_tasks(ctx: Context, actor: Actor, limit: int = 50, offset: int = 0, fil
         "received": (ids.c.created_at.desc(), ids.c.id.desc()),
         "name": (ids.c.name, ids.c.due_at.is_(None), ids.c.due_at, ids.c.id),
     }[f.sort]
+    now = now or utcnow()
     with ctx.uow(write=False) as uow:
         s = uow.session
         total = s.scalar(select(func.count()).select_from(ids))
@@ -133,8 +140,22 @@ def list_tasks(ctx: Context, actor: Actor, limit: int = 50, offset: int = 0, fil
             .join(Agency, Agency.id == HumanTask.agency_id)
             .join(ProcessDefinition, ProcessDefinition.id == Instance.definition_id)
             .order_by(page.c.pos)).all()
-    return [TaskRow(t.id, t.instance_id, t.name, t.role, t.status, t.assignee_id, t.created_at, t.due_at,
-                    agency, sp, fy, pname) for t, agency, sp, fy, pname in rows], total
+        cal = calendar_context.for_session(s, ctx.settings.timezone)
+        out = []
+        for t, agency, sp, fy, pname in rows:
+            left, urgency = _urgency(cal, t.due_at, now)
+            out.append(TaskRow(t.id, t.instance_id, t.name, t.role, t.status, t.assignee_id, t.created_at, t.due_at,
+                               agency, sp, fy, pname, left, urgency))
+    return out, total
+
+
+def _urgency(cal, due_at, now) -> tuple[int | None, str]:
+    if due_at is None:
+        return None, ""
+    left = cal.calendar.working_days_between(now.astimezone(cal.tz).date(), due_at.astimezone(cal.tz).date())
+    if due_at < now:
+        return left, "overdue"
+    return left, "due-soon" if left <= DUE_SOON_WORKING_DAYS else ""
 
 
 def count(ctx: Context, actor: Actor) -> int:

@@ -53,7 +53,7 @@ def start(ctx: Context, actor: Actor, process_id: str, agency_id: int, service_p
         s.add(instance)
         uow.flush()
         wf = ctx.runtime.new(spec, subs, initial)
-        with running(s, instance, now):
+        with running(s, instance, now, ctx.settings.timezone):
             ctx.runtime.advance(wf)
         save_workflow(s, ctx, instance, wf, now)
         audit.record(s, actor, "instance.start", agency_id=agency_id, instance_id=instance.id,

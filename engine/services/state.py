@@ -10,10 +10,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import notifications
+from .. import calendar_context, notifications
 from ..context import Context
 from ..models import Deadline, HumanTask, Incident, Instance, ProcessVersion
 from ..roles import role_for_lane
+from . import task_deadlines
 
 
 def load_instance(session: Session, instance_id: int, lock: bool = True) -> Instance | None:
@@ -37,9 +38,10 @@ def save_workflow(session: Session, ctx: Context, instance: Instance, wf, now: d
     instance.updated_at = now
     ready = ctx.runtime.ready_user_tasks(wf)
     timers = ctx.runtime.timers(wf)
-    with session.no_autoflush:  # one flush at commit instead of one per query
-        _sync_human_tasks(session, instance, ready, now)
-        _sync_deadlines(session, instance, timers)
+    calendar = calendar_context.for_session(session, ctx.settings.timezone, instance.agency_id)
+    with session.no_autoflush, calendar_context.using(calendar):  # one flush at commit, not one per query
+        _sync_human_tasks(session, ctx, instance, ready, now)
+        _sync_deadlines(session, instance, timers, now)
     if wf.is_completed():
         instance.status = "completed"
     elif not ready and not timers and not ctx.runtime.has_waiting_events(wf):
@@ -51,7 +53,7 @@ def save_workflow(session: Session, ctx: Context, instance: Instance, wf, now: d
         instance.status = "running"
 
 
-def _sync_human_tasks(session: Session, instance: Instance, ready, now: datetime) -> None:
+def _sync_human_tasks(session: Session, ctx: Context, instance: Instance, ready, now: datetime) -> None:
     open_rows = {
         row.spiff_task_id: row
         for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
@@ -61,8 +63,12 @@ def _sync_human_tasks(session: Session, instance: Instance, ready, now: datetime
     open_rows = {k: row for k, row in open_rows.items() if row.status == "open"}
     wanted = {view.spiff_task_id for view in ready}
     for view in ready:
-        if view.spiff_task_id in open_rows:
-            open_rows[view.spiff_task_id].due_at = view.due_at
+        row = open_rows.get(view.spiff_task_id)
+        if row is not None:
+            # a fired deadline leaves the task its due date: only a new date replaces it
+            if view.due_at is not None and row.due_at != view.due_at:
+                row.due_at = view.due_at
+                task_deadlines.sync(session, row, ctx.settings, now)
             continue
         task = HumanTask(
             instance_id=instance.id, agency_id=instance.agency_id, spiff_task_id=view.spiff_task_id,
@@ -70,18 +76,21 @@ def _sync_human_tasks(session: Session, instance: Instance, ready, now: datetime
             form=view.form, instructions=view.instructions, status="open", created_at=now, due_at=view.due_at,
         )
         session.add(task)
-        session.flush()  # the task id goes into its notifications
+        session.flush()  # the task id goes into its notifications and deadlines
         notifications.new_task(session, instance, task, now)
+        task_deadlines.sync(session, task, ctx.settings, now)
     for spiff_id, row in open_rows.items():
         if spiff_id not in wanted:
             row.status = "cancelled"
             row.completed_at = now
+            task_deadlines.cancel(session, row.id)
 
 
-def _sync_deadlines(session: Session, instance: Instance, timers) -> None:
+def _sync_deadlines(session: Session, instance: Instance, timers, now: datetime) -> None:
     rows = {
         row.spiff_task_id: row
         for row in session.scalars(select(Deadline).where(Deadline.instance_id == instance.id,
+                                                          Deadline.kind == "timer",
                                                           Deadline.status == "pending"))
     }
     rows = {k: row for k, row in rows.items() if row.status == "pending"}
@@ -95,7 +104,8 @@ def _sync_deadlines(session: Session, instance: Instance, timers) -> None:
                 existing.status, existing.due_at, existing.last_error = "pending", timer.due_at, ""
                 continue
             session.add(Deadline(instance_id=instance.id, spiff_task_id=spiff_id, bpmn_id=timer.bpmn_id,
-                                 due_at=timer.due_at, status="pending"))
+                                 kind="timer", due_at=timer.due_at, status="pending", attempts=0, last_error="",
+                                 expression=timer.expression, basis_at=now))
         elif row.due_at != timer.due_at:
             row.due_at = timer.due_at
     for spiff_id, row in rows.items():

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import json
+import math
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit, forms
+from .. import audit, calendar_context, forms
 from ..actors import Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, FormInvalid, InvalidInput, NotFound
 from ..files import file_refs
 from ..handler_context import running
 from ..models import HumanTask, Instance, StoredFile, Submission, utcnow
+from . import task_deadlines
 from .state import load_workflow, save_workflow
 
 MAX_DATA_BYTES = 1_000_000
@@ -112,15 +115,27 @@ def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th
                                 submitted_by_id=actor.user_id, submitted_at=now)
         s.add(submission)
         wf = load_workflow(ctx, instance)
-        with running(s, instance, now):
+        with running(s, instance, now, ctx.settings.timezone):
             ctx.runtime.complete(wf, task.spiff_task_id, forms.workflow_data(schema, data))
         task.status, task.completed_at, task.completed_by_id = "completed", now, actor.user_id
         task.draft = None
+        _record_lateness(s, ctx, instance, task, now)
+        task_deadlines.cancel(s, task.id)
         save_workflow(s, ctx, instance, wf, now)
         uow.flush()
         audit.record(s, actor, "task.submit", agency_id=task.agency_id, instance_id=instance.id, task_id=task.id,
                      after={"task": task.bpmn_id, "submission_id": submission.id})
         uow.commit()
+
+
+def _record_lateness(s: Session, ctx: Context, instance: Instance, task: HumanTask, now) -> None:
+    """Days late (calendar and working days) of a task done after its due date, for scoring."""
+    if task.due_at is None or now <= task.due_at:
+        return
+    calendar = calendar_context.for_session(s, ctx.settings.timezone, instance.agency_id)
+    task.days_late = math.ceil((now - task.due_at) / timedelta(days=1))
+    task.working_days_late = calendar.calendar.working_days_between(
+        task.due_at.astimezone(calendar.tz).date(), now.astimezone(calendar.tz).date())
 
 
 def _check_files(s: Session, instance: Instance, data: dict, lang: str) -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, notifications
 from ..actors import Actor
 from ..context import Context
 from ..errors import SlaflowError
 from ..handler_context import running
-from ..models import Deadline, Incident, SchedulerHeartbeat, utcnow
+from ..models import Deadline, HumanTask, Incident, Instance, SchedulerHeartbeat, utcnow
 from .state import load_instance, load_workflow, save_workflow
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,8 @@ SCHEDULER = Actor.system("scheduler")
 
 @dataclass
 class SweepResult:
-    fired: int = 0
+    fired: int = 0     # BPMN timers
+    notices: int = 0   # reminders, clock warnings, overdue escalations
     failed: int = 0
     skipped: int = 0
 
@@ -34,8 +36,9 @@ def due_ids(ctx: Context, now: datetime, limit: int = 500) -> list[int]:
             .order_by(Deadline.due_at, Deadline.id).limit(limit)))
 
 
-def fire(ctx: Context, deadline_id: int, now: datetime) -> bool:
-    """Fire one due timer; False when another process got there first or it is no longer due."""
+def fire(ctx: Context, deadline_id: int, now: datetime) -> str | None:
+    """Fire one due deadline: "timer" or "notice"; None when another process got there first, it is no
+    longer due, or it failed (recorded on the row)."""
     try:
         with ctx.uow() as uow:
             s = uow.session
@@ -44,24 +47,46 @@ def fire(ctx: Context, deadline_id: int, now: datetime) -> bool:
                 stmt = stmt.with_for_update(skip_locked=True)
             row = s.scalar(stmt)
             if row is None or row.due_at > now:
-                return False
+                return None
+            if row.kind != "timer":
+                return "notice" if _fire_task_deadline(ctx, uow, row, now) else None
             instance = load_instance(s, row.instance_id)
             if instance is None or instance.status not in ("running", "stalled"):
                 row.status = "cancelled"
                 uow.commit()
-                return False
+                return None
             wf = load_workflow(ctx, instance)
-            with running(s, instance, now):
+            with running(s, instance, now, ctx.settings.timezone):
                 ctx.runtime.advance(wf)
             row.status, row.fired_at, row.attempts = "fired", now, row.attempts + 1
             save_workflow(s, ctx, instance, wf, now)
             audit.record(s, SCHEDULER, "timer.fire", agency_id=instance.agency_id, instance_id=instance.id,
                          after={"timer": row.bpmn_id, "due_at": row.due_at.isoformat()})
             uow.commit()
-            return True
+            return "timer"
     except SlaflowError as exc:
         _record_failure(ctx, deadline_id, exc.message, now)
+        return None
+
+
+KIND_NOTICE = {"reminder": "due_soon", "clock": "clock", "overdue": "overdue"}
+
+
+def _fire_task_deadline(ctx: Context, uow, row: Deadline, now: datetime) -> bool:
+    """Reminders, clock warnings and overdue escalations: a notification, no workflow loaded."""
+    s = uow.session
+    task = s.get(HumanTask, row.task_id) if row.task_id else None
+    row.attempts += 1
+    if task is None or task.status != "open" or task.due_at is None:
+        row.status = "cancelled"
+        uow.commit()
         return False
+    instance = s.get(Instance, task.instance_id)
+    notifications.task_deadline(s, instance, task, KIND_NOTICE[row.kind], dict(row.params or {}), now,
+                                ZoneInfo(ctx.settings.timezone))
+    row.status, row.fired_at = "fired", now
+    uow.commit()
+    return True
 
 
 def _record_failure(ctx: Context, deadline_id: int, message: str, now: datetime) -> None:
@@ -83,8 +108,11 @@ def sweep(ctx: Context, now: datetime | None = None, batch: int = 500, name: str
     now = now or utcnow()
     result = SweepResult()
     for deadline_id in due_ids(ctx, now, batch):
-        if fire(ctx, deadline_id, now):
+        outcome = fire(ctx, deadline_id, now)
+        if outcome == "timer":
             result.fired += 1
+        elif outcome == "notice":
+            result.notices += 1
         else:
             result.skipped += 1
     with ctx.uow() as uow:

@@ -121,29 +121,3 @@ def test_without_a_mail_server_notifications_stay_in_the_app(world):
     with ctx.uow(write=False) as uow:
         assert set(uow.session.scalars(select(Notification.email_status))) == {"skipped"}
 
-
-def test_due_soon_and_overdue_reminders_once_each(world):
-    from datetime import datetime, timezone
-
-    from sqlalchemy import update
-
-    from engine.models import HumanTask
-    from engine.services import reminders
-
-    ctx = world.ctx
-    iid = instances.start(ctx, ADMIN, REVIEW, world.agency_a, "ภาษีรถ", 2569)
-    due = datetime(2026, 4, 10, 16, 59, 59, tzinfo=timezone.utc)  # Friday 10 Apr 2026, 23:59 Bangkok
-    with ctx.db.begin() as conn:
-        conn.execute(update(HumanTask).where(HumanTask.instance_id == iid).values(due_at=due))
-    assert reminders.send(ctx, now=datetime(2026, 4, 1, 3, tzinfo=timezone.utc)).due_soon == 0  # 7 working days
-    soon = reminders.send(ctx, now=datetime(2026, 4, 7, 3, tzinfo=timezone.utc))  # 3 working days
-    assert soon.due_soon == 1 and reminders.send(ctx, now=datetime(2026, 4, 8, 3, tzinfo=timezone.utc)).due_soon == 0
-    late = reminders.send(ctx, now=datetime(2026, 4, 11, 3, tzinfo=timezone.utc))
-    assert late.overdue == 1 and reminders.send(ctx, now=datetime(2026, 4, 20, tzinfo=timezone.utc)).overdue == 0
-    with ctx.uow(write=False) as uow:
-        rows = uow.session.scalars(select(Notification).where(Notification.kind.in_(("due_soon", "overdue")))).all()
-    officers = {world.actor("officer.a").user_id, world.actor("officer.a2").user_id}
-    assert {r.user_id for r in rows if r.kind == "due_soon"} == officers
-    assert {r.user_id for r in rows if r.kind == "overdue"} == officers | {world.actor("supervisor.a").user_id}
-    assert notices.recent(ctx, world.actor("supervisor.a"))[0].text == \
-        "เลยกำหนดแล้ว: เลือกกระบวนงานที่จะจัดทำ SLA — ภาษีรถ (ครบกำหนด 10/04/2569)"

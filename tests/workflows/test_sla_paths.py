@@ -201,8 +201,14 @@ def test_kpi_2566_two_rounds_with_a_late_first_round(world):
     assert w.status() == "completed"
     with w.ctx.uow(write=False) as uow:
         fired = uow.session.scalars(select(Deadline.bpmn_id).where(Deadline.instance_id == iid,
+                                                                   Deadline.kind == "timer",
                                                                    Deadline.status == "fired")).all()
+        round1 = uow.session.scalar(select(HumanTask).where(HumanTask.instance_id == iid,
+                                                            HumanTask.bpmn_id == "round1_report")
+                                    .order_by(HumanTask.id))
     assert fired == ["round1_due"]
+    # due 10 Apr 2023 23:59 Bangkok, submitted 12 Apr 09:00: 2 calendar days late; 11–12 Apr are working days
+    assert (round1.days_late, round1.working_days_late) == (2, 2)
 
 
 def test_no_task_is_left_without_a_role(sla):

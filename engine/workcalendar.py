@@ -1,0 +1,86 @@
+"""The Thai government working-day calendar: weekends, public and government holidays of the
+``holidays`` package, and the days administrators add (special holidays, bridge days, closures) or
+turn back into working days. Working-day and working-hour arithmetic."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+MAX_SPAN_DAYS = 3660  # arithmetic never walks further than ten years
+
+
+@lru_cache(maxsize=64)
+def _package_holidays(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("TH", years=year, categories=("public", "government"), language="th"))
+
+
+class WorkCalendar:
+    def __init__(self, overrides: dict[date, bool] | None = None):
+        self.overrides = dict(overrides or {})  # day -> True (working) / False (holiday)
+
+    def holiday_name(self, day: date) -> str | None:
+        return _package_holidays(day.year).get(day)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        return day.weekday() < 5 and day not in _package_holidays(day.year)
+
+    def next_working_day(self, day: date) -> date:
+        """``day`` itself when it is a working day, else the next one."""
+        for _ in range(MAX_SPAN_DAYS):
+            if self.is_working_day(day):
+                return day
+            day += timedelta(days=1)
+        raise ValueError("no working day within ten years")
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after ``start`` (before it for negative n); n = 0 gives ``start``."""
+        step = 1 if n >= 0 else -1
+        day, left = start, abs(n)
+        for _ in range(MAX_SPAN_DAYS):
+            if left == 0:
+                return day
+            day += timedelta(days=step)
+            left -= self.is_working_day(day)
+        raise ValueError("working-day arithmetic beyond ten years")
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (negative when ``end`` is earlier)."""
+        if end == start:
+            return 0
+        sign, lo, hi = (1, start, end) if end > start else (-1, end, start)
+        if (hi - lo).days > MAX_SPAN_DAYS:
+            raise ValueError("span beyond ten years")
+        count, day = 0, lo + timedelta(days=1)
+        while day <= hi:
+            count += self.is_working_day(day)
+            day += timedelta(days=1)
+        return sign * count
+
+    def add_working_hours(self, start: datetime, hours: float, opens: time, closes: time, tz: ZoneInfo) -> datetime:
+        """``start`` plus ``hours`` of office time (opening hours on working days only), in UTC."""
+        if opens >= closes:
+            raise ValueError("office hours must open before they close")
+        remaining = timedelta(hours=hours)
+        local = start.astimezone(tz)
+        for _ in range(MAX_SPAN_DAYS):
+            day = local.date()
+            day_open = datetime.combine(day, opens, tz)
+            day_close = datetime.combine(day, closes, tz)
+            if self.is_working_day(day) and local < day_close:
+                begin = max(local, day_open)
+                available = day_close - begin
+                if remaining <= available:
+                    return (begin + remaining).astimezone(ZoneInfo("UTC"))
+                remaining -= available
+            local = datetime.combine(day + timedelta(days=1), time(0), tz)
+        raise ValueError("working-hour arithmetic beyond ten years")
+
+
+def parse_hhmm(text: str) -> time:
+    hours, minutes = (int(part) for part in text.split(":"))
+    return time(hours, minutes)
