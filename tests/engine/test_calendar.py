@@ -1,0 +1,134 @@
+"""Calendars: weekends and holidays skipped, administrators' days, B.E. and fiscal-year edges, office
+hours, the reporting calendar, and due dates recomputed when a calendar changes."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from engine.calendar_context import CalendarContext, using
+from engine.errors import Forbidden, InvalidInput
+from engine.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_start
+from engine.models import Deadline, HumanTask
+from engine.services import calendars, deploy, instances
+from engine.workcalendar import WorkCalendar
+from tests.bpmn_factory import one_task
+from tests.conftest import ADMIN, DESIGNER
+from workflows import calendar as helpers
+
+BKK = ZoneInfo("Asia/Bangkok")
+
+
+def test_weekends_and_thai_holidays_are_skipped():
+    cal = WorkCalendar()
+    assert not cal.is_working_day(date(2026, 4, 11))  # Saturday
+    assert not cal.is_working_day(date(2026, 4, 13))  # Songkran
+    assert not cal.is_working_day(date(2026, 12, 5))  # King Bhumibol's birthday, national day
+    assert cal.is_working_day(date(2026, 4, 16))
+    assert cal.add_working_days(date(2026, 4, 10), 1) == date(2026, 4, 16)  # Fri -> over Songkran
+    assert cal.add_working_days(date(2026, 4, 16), -1) == date(2026, 4, 10)
+    assert cal.working_days_between(date(2026, 4, 10), date(2026, 4, 20)) == 3
+    assert cal.working_days_between(date(2026, 4, 20), date(2026, 4, 10)) == -3
+    assert cal.next_working_day(date(2026, 4, 11)) == date(2026, 4, 16)
+
+
+def test_administrators_days_override_the_package():
+    cal = WorkCalendar({date(2026, 4, 17): False, date(2026, 4, 13): True})  # bridge day off; Songkran worked
+    assert not cal.is_working_day(date(2026, 4, 17))
+    assert cal.is_working_day(date(2026, 4, 13))
+    assert cal.add_working_days(date(2026, 4, 10), 1) == date(2026, 4, 13)
+
+
+@pytest.mark.parametrize("day,fy", [(date(2025, 9, 30), 2568), (date(2025, 10, 1), 2569), (date(2026, 9, 30), 2569),
+                                    (date(2024, 2, 29), 2567), (date(2023, 10, 1), 2567)])
+def test_fiscal_year_edges(day, fy):
+    assert fiscal_year_of(day) == fy
+    assert fiscal_year_start(fy) <= day <= fiscal_year_end(fy)
+
+
+def test_leap_years_and_buddhist_era():
+    assert fiscal_year_start(2567) == date(2023, 10, 1) and fiscal_year_end(2567) == date(2024, 9, 30)
+    cal = WorkCalendar()
+    assert cal.add_working_days(date(2024, 2, 28), 1) == date(2024, 2, 29)  # leap day is a Thursday
+    assert cal.add_working_days(date(2023, 2, 28), 1) == date(2023, 3, 1)
+
+
+def test_office_hours_arithmetic():
+    cal = WorkCalendar()
+    start = datetime(2026, 4, 10, 15, 30, tzinfo=BKK)  # Friday, one hour before closing
+    end = cal.add_working_hours(start, 3, time(8, 30), time(16, 30), BKK)
+    assert end.astimezone(BKK) == datetime(2026, 4, 16, 10, 30, tzinfo=BKK)  # Songkran skipped
+    early = cal.add_working_hours(datetime(2026, 4, 16, 6, 0, tzinfo=BKK), 1, time(8, 30), time(16, 30), BKK)
+    assert early.astimezone(BKK) == datetime(2026, 4, 16, 9, 30, tzinfo=BKK)
+
+
+def test_report_due_dates_and_a_round_due_on_a_holiday():
+    with using(CalendarContext()):
+        assert helpers.report_due(2569, 6) == "2026-04-10T23:59:59+07:00"
+        assert helpers.report_due(2569, 9) == "2026-07-10T23:59:59+07:00"
+        assert helpers.report_due(2569, 12) == "2026-10-09T23:59:59+07:00"
+        # FY 2570: 10 Apr 2027 is a Saturday; the report is due on the next working day
+        assert helpers.report_due(2570, 6) == "2027-04-12T23:59:59+07:00"
+    custom = CalendarContext(milestone=lambda fy, code: date(2026, 4, 13))  # moved onto Songkran
+    with using(custom):
+        assert helpers.report_due(2569, 6) == "2026-04-16T23:59:59+07:00"
+    with pytest.raises(ValueError):
+        helpers.report_due(2569, 7)
+
+
+def test_working_days_from_now_uses_the_clock_of_the_context():
+    ctx = CalendarContext(now=lambda: datetime(2026, 4, 10, 3, 0, tzinfo=timezone.utc))
+    with using(ctx):
+        assert helpers.working_days_from_now(1) == "2026-04-16T23:59:59+07:00"
+        # Fri 10:00–16:30 gives 6.5 h; the last 1.5 h on Thu 16 Apr (after Songkran): 10:00 Bangkok
+        assert helpers.working_hours_from_now(8) == "2026-04-16T03:00:00+00:00"
+
+
+def test_only_the_right_roles_change_calendars(world):
+    with pytest.raises(Forbidden):
+        calendars.set_day(world.ctx, world.actor("central"), date(2026, 4, 17), False, "วันหยุดพิเศษ")
+    with pytest.raises(Forbidden):
+        calendars.set_milestone(world.ctx, world.actor("officer.a"), 2569, "report_6", date(2026, 4, 20))
+    with pytest.raises(InvalidInput):
+        calendars.set_day(world.ctx, world.actor("admin"), date(2026, 4, 17), False, "  ")
+    with pytest.raises(InvalidInput):
+        calendars.set_milestone(world.ctx, world.actor("central"), 2569, "report_6", date(2030, 1, 1))
+    with pytest.raises(InvalidInput):
+        calendars.set_milestone(world.ctx, world.actor("central"), 2569, "drop_table", date(2026, 4, 1))
+
+
+def test_calendar_changes_recompute_open_due_dates(world):
+    ctx = world.ctx
+    deploy.deploy(ctx, {"t.bpmn": one_task(timer="report_due(fiscal_year, 6)").encode()}, DESIGNER)
+    with time_machine.travel(datetime(2026, 1, 5, 3, tzinfo=timezone.utc), tick=False):
+        iid = instances.start(ctx, ADMIN, "p", world.agency_a, "ภาษีรถ", 2569)
+
+    def due():
+        with ctx.uow(write=False) as uow:
+            timer = uow.session.scalar(select(Deadline).where(Deadline.instance_id == iid, Deadline.kind == "timer"))
+            task = uow.session.scalar(select(HumanTask).where(HumanTask.instance_id == iid))
+            reminders = sorted(d.due_at for d in uow.session.scalars(select(Deadline).where(
+                Deadline.task_id == task.id, Deadline.status == "pending", Deadline.kind == "reminder")))
+            return timer.due_at, task.due_at, reminders
+
+    first = due()
+    assert first[0] == first[1] == datetime(2026, 4, 10, 16, 59, 59, tzinfo=timezone.utc)
+    assert len(first[2]) == 3
+    with time_machine.travel(datetime(2026, 2, 1, 3, tzinfo=timezone.utc), tick=False):
+        # the central office moves the 6-month report to 20 Apr; the timer, the task and its reminders follow
+        assert calendars.set_milestone(ctx, world.actor("central"), 2569, "report_6", date(2026, 4, 20)) == 1
+        moved = due()
+        assert moved[0] == moved[1] == datetime(2026, 4, 20, 16, 59, 59, tzinfo=timezone.utc)
+        assert moved[2] != first[2] and len(moved[2]) == 3
+        # an administrator closes offices on 20 Apr: the report is due on the next working day
+        assert calendars.set_day(ctx, world.actor("admin"), date(2026, 4, 20), False, "วันหยุดราชการเพิ่มเติม") == 1
+        assert due()[0] == datetime(2026, 4, 21, 16, 59, 59, tzinfo=timezone.utc)
+        assert calendars.remove_day(ctx, world.actor("admin"), date(2026, 4, 20)) == 1
+        assert due()[0] == datetime(2026, 4, 20, 16, 59, 59, tzinfo=timezone.utc)
+        assert calendars.recompute_due_dates(ctx, world.actor("admin")) == 0  # nothing left to move
+    view = calendars.year_view(ctx, 2026)
+    assert any(d.day == date(2026, 4, 13) and d.source == "holiday" for d in view)
+    assert calendars.milestones(ctx, 2569)["report_6"] == date(2026, 4, 20)
