@@ -1,0 +1,75 @@
+"""What operators watch: the scheduler's heartbeat, the due backlog, failures and open incidents;
+and the one action they take: retry."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from .. import audit
+from ..actors import Actor
+from ..context import Context
+from ..errors import Conflict, Forbidden, NotFound
+from ..models import Deadline, Incident, Instance, Notification, SchedulerHeartbeat, utcnow
+from ..roles import ADMIN, CENTRAL
+
+
+@dataclass(frozen=True)
+class Health:
+    heartbeats: list[dict]
+    backlog: int
+    oldest_due: datetime | None
+    failed_deadlines: int
+    mail_pending: int
+    mail_failed: int
+    incidents: list[dict] = field(default_factory=list)
+
+
+def _operator(actor: Actor) -> None:
+    if not (actor.has(ADMIN) or actor.has(CENTRAL)):
+        raise Forbidden("operators only")
+
+
+def health(ctx: Context, actor: Actor, now: datetime | None = None) -> Health:
+    _operator(actor)
+    now = now or utcnow()
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        beats = [{"name": b.name, "last_sweep_at": b.last_sweep_at, "fired": b.fired, "failures": b.failures}
+                 for b in s.scalars(select(SchedulerHeartbeat).order_by(SchedulerHeartbeat.name))]
+        backlog, oldest = s.execute(select(func.count(), func.min(Deadline.due_at))
+                                    .where(Deadline.status == "pending", Deadline.due_at <= now)).one()
+        failed = s.scalar(select(func.count()).select_from(Deadline).where(Deadline.status == "failed"))
+        mail_pending = s.scalar(select(func.count()).select_from(Notification)
+                                .where(Notification.email_status == "pending"))
+        mail_failed = s.scalar(select(func.count()).select_from(Notification)
+                               .where(Notification.email_status == "failed"))
+        rows = s.execute(select(Incident, Instance.service_process)
+                         .outerjoin(Instance, Instance.id == Incident.instance_id)
+                         .where(Incident.resolved_at.is_(None)).order_by(Incident.id.desc()).limit(200)).all()
+        incidents = [{"id": i.id, "kind": i.kind, "message": i.message, "created_at": i.created_at,
+                      "instance_id": i.instance_id, "service_process": sp or ""} for i, sp in rows]
+    return Health(beats, backlog, oldest if backlog else None, failed, mail_pending, mail_failed, incidents)
+
+
+def retry(ctx: Context, actor: Actor, incident_id: int) -> None:
+    """Resolve an incident and put its failed timers back in the queue (the next sweep tries once more)."""
+    _operator(actor)
+    with ctx.uow() as uow:
+        s = uow.session
+        incident = s.get(Incident, incident_id)
+        if incident is None:
+            raise NotFound("incident not found")
+        if incident.resolved_at is not None:
+            raise Conflict("the incident is already resolved")
+        reset = 0
+        if incident.instance_id is not None:
+            for row in s.scalars(select(Deadline).where(Deadline.instance_id == incident.instance_id,
+                                                        Deadline.status == "failed")):
+                row.status, row.attempts, row.last_error = "pending", 0, ""
+                reset += 1
+        incident.resolved_at = utcnow()
+        audit.record(s, actor, "incident.retry", instance_id=incident.instance_id,
+                     after={"incident": incident.id, "kind": incident.kind, "timers_requeued": reset})
+        uow.commit()

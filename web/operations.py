@@ -1,0 +1,82 @@
+"""Operators' pages: scheduler health and incidents; the working-day and reporting calendars."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from engine.errors import InvalidInput
+from engine.fiscal import fiscal_year_of
+from engine.models import MILESTONES, utcnow
+from engine.services import calendars, operations
+
+from .context import engine_context
+
+bp = Blueprint("operations", __name__)
+
+
+def _date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        raise InvalidInput("not a date", field=field) from None
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@bp.route("/operations")
+@login_required
+def health():
+    return render_template("operations.html", health=operations.health(engine_context(), current_user.actor))
+
+
+@bp.route("/operations/incidents/<int:incident_id>/retry", methods=["POST"])
+@login_required
+def retry(incident_id: int):
+    operations.retry(engine_context(), current_user.actor, incident_id)
+    flash(_("The incident is resolved and its deadlines will be tried again."), "success")
+    return redirect(url_for("operations.health"))
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@login_required
+def calendar():
+    year = _int(request.args.get("year"), utcnow().year)
+    if request.method == "POST":
+        action = request.form.get("action")
+        day = _date(request.form.get("day", ""), "day")
+        if action == "remove":
+            changed = calendars.remove_day(engine_context(), current_user.actor, day)
+        else:
+            changed = calendars.set_day(engine_context(), current_user.actor, day, action == "working",
+                                        request.form.get("reason", ""))
+        flash(_("Calendar saved. Due dates moved in %(n)s workflows.", n=changed), "success")
+        return redirect(url_for("operations.calendar", year=day.year))
+    return render_template("calendar.html", year=year, days=calendars.year_view(engine_context(), year),
+                           can_edit=current_user.actor.has("admin"))
+
+
+@bp.route("/reporting-calendar", methods=["GET", "POST"])
+@login_required
+def reporting_calendar():
+    fy = _int(request.values.get("fy"), fiscal_year_of(utcnow().date()))
+    if request.method == "POST":
+        changed = 0
+        current = calendars.milestones(engine_context(), fy)
+        for code in MILESTONES:
+            value = request.form.get(code)
+            if value and _date(value, code) != current[code]:
+                changed += calendars.set_milestone(engine_context(), current_user.actor, fy, code,
+                                                   _date(value, code))
+        flash(_("Reporting calendar saved. Due dates moved in %(n)s workflows.", n=changed), "success")
+        return redirect(url_for("operations.reporting_calendar", fy=fy))
+    can_edit = current_user.actor.has("central") or current_user.actor.has("admin")
+    return render_template("reporting_calendar.html", fy=fy, milestones=calendars.milestones(engine_context(), fy),
+                           can_edit=can_edit)
