@@ -7,20 +7,15 @@ from flask_login import current_user, login_required
 from engine.services import dashboard
 
 from .context import engine_context
+from .params import int_arg
 
 bp = Blueprint("dashboard", __name__)
 
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @bp.route("/dashboard")
 @login_required
 def index():
-    board = dashboard.get(engine_context(), current_user.actor, _int(request.args.get("agency")),
-                          _int(request.args.get("fy")))
+    board = dashboard.get(engine_context(), current_user.actor, int_arg(request.args.get("agency")),
+                          int_arg(request.args.get("fy")))
     return render_template("dashboard.html", board=board)

@@ -13,6 +13,7 @@ from engine.models import MILESTONES, utcnow
 from engine.services import calendars, operations
 
 from .context import engine_context
+from .params import int_arg
 
 bp = Blueprint("operations", __name__)
 
@@ -23,12 +24,6 @@ def _date(value: str, field: str) -> date:
     except ValueError:
         raise InvalidInput("not a date", field=field) from None
 
-
-def _int(value, default):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 @bp.route("/operations")
@@ -48,7 +43,7 @@ def retry(incident_id: int):
 @bp.route("/calendar", methods=["GET", "POST"])
 @login_required
 def calendar():
-    year = _int(request.args.get("year"), utcnow().year)
+    year = int_arg(request.args.get("year"), utcnow().year)
     if request.method == "POST":
         action = request.form.get("action")
         day = _date(request.form.get("day", ""), "day")
@@ -66,7 +61,7 @@ def calendar():
 @bp.route("/reporting-calendar", methods=["GET", "POST"])
 @login_required
 def reporting_calendar():
-    fy = _int(request.values.get("fy"), fiscal_year_of(utcnow().date()))
+    fy = int_arg(request.values.get("fy"), fiscal_year_of(utcnow().date()))
     if request.method == "POST":
         changed = 0
         current = calendars.milestones(engine_context(), fy)

@@ -44,6 +44,15 @@ def stage1(w: Walker, decisions=("approve",)):
         w.review("review_stage1", "supervisor.a", d, "" if d == "approve" else f"แก้ไขรอบที่ {w.steps}")
 
 
+def to_published(w: Walker):
+    """Stages 1 and 2 approved and the SLA published (stage 4 left open)."""
+    with time_machine.travel(START, tick=False):
+        stage1(w)
+        w.do("stage2_sla", "officer.a", form="sla/stage2")
+        w.review("review_stage2", "supervisor.a", "approve")
+        w.do("publish_sla", "officer.a", form="sla/publish")
+
+
 def test_happy_path_through_every_stage(sla):
     w = sla
     with time_machine.travel(START, tick=False):
@@ -114,11 +123,7 @@ def test_send_back_cap_escalates_to_the_central_office(world):
 
 def test_late_report_is_marked_and_the_supervisor_told(sla):
     w = sla
-    with time_machine.travel(START, tick=False):
-        stage1(w)
-        w.do("stage2_sla", "officer.a", form="sla/stage2")
-        w.review("review_stage2", "supervisor.a", "approve")
-        w.do("publish_sla", "officer.a", form="sla/publish")
+    to_published(w)
     traveller = w.at(MAR_2)
     try:
         report = w.open_tasks()["report_6m"]
@@ -145,11 +150,7 @@ def test_final_report_needs_two_evidence_files_per_indicator(sla):
     from engine.services import tasks
 
     w = sla
-    with time_machine.travel(START, tick=False):
-        stage1(w)
-        w.do("stage2_sla", "officer.a", form="sla/stage2")
-        w.review("review_stage2", "supervisor.a", "approve")
-        w.do("publish_sla", "officer.a", form="sla/publish")
+    to_published(w)
     for when, months in ((MAR_2, 6), (JUN_2, 9)):
         traveller = w.at(when)
         w.do(f"report_{months}m", "officer.a", form="sla/report")
