@@ -91,6 +91,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "th": "มีหลายกระบวนการหลักในไฟล์ ({processes}) ต้องระบุว่าจะติดตั้งกระบวนการใด",
         "en": "several top-level processes ({processes}); say which one to deploy",
     },
+    "form_example": {
+        "th": "ตัวอย่างข้อมูลของแบบฟอร์ม {form} ไม่ผ่านการตรวจสอบ: {detail}",
+        "en": "the example payload of the form {form} does not validate: {detail}",
+    },
     "missing_called": {
         "th": "กิจกรรมเรียก (call activity) อ้างถึงกระบวนการ {called} ที่ไม่มีในไฟล์ที่ติดตั้ง",
         "en": "the call activity refers to process {called}, which is not in the deployed files",

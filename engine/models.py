@@ -367,3 +367,19 @@ class ReportingMilestone(Base):
     due_date: Mapped[date] = mapped_column(Date)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DesignDraft(Base):
+    """A designer's work in progress: a bundle of BPMN files and the forms they use. Never runs."""
+
+    __tablename__ = "design_draft"
+    __table_args__ = (Index("ix_design_draft_owner", "owner_id", "updated_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    title: Mapped[str] = mapped_column(String(255))
+    files: Mapped[dict] = mapped_column(JSON)   # filename -> BPMN XML
+    forms: Mapped[dict] = mapped_column(JSON)   # form reference -> JSON Schema (overrides forms/)
+    examples: Mapped[dict] = mapped_column(JSON, default=dict)  # form reference -> example payload
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_version.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

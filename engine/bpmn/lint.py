@@ -53,6 +53,7 @@ class LintContext:
     handler_names: Iterable[str] = ()
     timer_helpers: dict[str, Callable] = field(default_factory=dict)
     forms: dict[str, dict] = field(default_factory=dict)  # filled with every form the documents use
+    form_overrides: dict[str, dict] = field(default_factory=dict)  # a draft's forms, before forms/
     sample_data: dict = field(default_factory=lambda: dict(START_DATA_SAMPLE))
 
 
@@ -160,9 +161,12 @@ def _lint_user_task(el, filename: str, ctx: LintContext, lane_of: dict[str, str]
     form = form_reference(el)
     if not form:
         return out + [_problem("no_form", el, filename)]
-    if ctx.forms_dir is None:
+    if form in ctx.form_overrides:
+        schema, error = check_form(ctx.form_overrides[form])
+    elif ctx.forms_dir is None:
         return out
-    schema, error = load_form(ctx.forms_dir, form)
+    else:
+        schema, error = load_form(ctx.forms_dir, form)
     if error == "missing":
         out.append(_problem("form_missing", el, filename, form=form))
     elif error:
@@ -180,9 +184,19 @@ def load_form(forms_dir: Path, reference: str) -> tuple[dict | None, str | None]
         return None, "missing"
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        return None, str(exc)[:300]
+    return check_form(schema)
+
+
+def check_form(schema) -> tuple[dict | None, str | None]:
+    """(schema, None) when it is a valid JSON Schema object, else (None, reason)."""
+    if not isinstance(schema, dict):
+        return None, "a form is a JSON object"
+    try:
         Draft202012Validator.check_schema(schema)
-    except (ValueError, SchemaError) as exc:
-        return None, str(getattr(exc, "message", exc))[:300]
+    except SchemaError as exc:
+        return None, str(exc.message)[:300]
     return schema, None
 
 
