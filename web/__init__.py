@@ -11,7 +11,7 @@ from flask_wtf import CSRFProtect
 from engine import context as context_mod
 from engine.config import Settings
 
-from . import admin, auth, dashboard, errors, filters, inbox, instances, notices, operations, tasks
+from . import admin, auth, dashboard, designer, errors, filters, inbox, instances, notices, operations, tasks
 from .context import engine_context
 
 LANGUAGES = ("th", "en")
@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=settings.cookie_secure,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
-        MAX_CONTENT_LENGTH=settings.upload_max_bytes,
+        MAX_CONTENT_LENGTH=max(settings.upload_max_bytes, settings.bpmn_max_bytes * 20),
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE=settings.language,
         BABEL_DEFAULT_TIMEZONE=settings.timezone,
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
     app.register_blueprint(admin.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(operations.bp)
+    app.register_blueprint(designer.bp)
     errors.register(app)
     filters.register(app)
 
@@ -74,7 +75,8 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
+            "default-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "object-src 'none'; "
             "frame-ancestors 'none'",
         )
         return response

@@ -1,10 +1,13 @@
 """The agency dashboard."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.services import dashboard
+from engine.fiscal import fiscal_year_of
+from engine.models import utcnow
+from engine.services import dashboard, instances
 
 from .context import engine_context
 from .params import int_arg
@@ -19,3 +22,14 @@ def index():
     board = dashboard.get(engine_context(), current_user.actor, int_arg(request.args.get("agency")),
                           int_arg(request.args.get("fy")))
     return render_template("dashboard.html", board=board)
+
+
+@bp.route("/dashboard/start", methods=["POST"])
+@login_required
+def start():
+    agency_id = int_arg(request.form.get("agency")) or current_user.actor.agency_id
+    fy = int_arg(request.form.get("fy"), fiscal_year_of(utcnow().date()))
+    instance_id = instances.start(engine_context(), current_user.actor, request.form.get("process", ""),
+                                  agency_id, request.form.get("service_process", ""), fy)
+    flash(_("The workflow has started."), "success")
+    return redirect(url_for("instances.show", instance_id=instance_id))

@@ -32,6 +32,7 @@ class Dashboard:
     fiscal_year: int | None
     rows: list[Row] = field(default_factory=list)
     agencies: list[tuple[int, str]] = field(default_factory=list)  # for those who see every agency
+    processes: list[tuple[str, str]] = field(default_factory=list)  # what can be started
 
 
 def get(ctx: Context, actor: Actor, agency_id: int | None = None, fiscal_year: int | None = None,
@@ -70,4 +71,6 @@ def get(ctx: Context, actor: Actor, agency_id: int | None = None, fiscal_year: i
             rows.append(Row(inst.id, pname, inst.service_process, inst.fiscal_year, inst.status,
                             sorted({t.name for t in tasks}), min(upcoming) if upcoming else None,
                             sum(1 for t in tasks if t.due_at and t.due_at < now)))
-        return Dashboard(agency.id, agency.name, years, fy, rows, agencies)
+        processes = [(p.process_id, p.name) for p in s.scalars(select(ProcessDefinition)
+                                                               .order_by(ProcessDefinition.name))]
+        return Dashboard(agency.id, agency.name, years, fy, rows, agencies, processes)

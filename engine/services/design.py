@@ -306,3 +306,16 @@ def diff(ctx: Context, actor: Actor, version_id: int, against_id: int | None = N
                           for i in set(a) & set(b) if a[i] != b[i]),
         "forms_changed": forms_changed,
     }
+
+
+def file_order(files: dict) -> list[str]:
+    """File names with the one holding the top-level process (called by no other) first."""
+    called, holders = set(), {}
+    for name, xml in files.items():
+        try:
+            root = etree.fromstring(xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError:
+            continue
+        holders[name] = {p.get("id") for p in root.iterfind(".//bpmn:process", NS)}
+        called |= {c.get("calledElement") for c in root.iterfind(".//bpmn:callActivity", NS)}
+    return sorted(files, key=lambda n: (not (holders.get(n, set()) - called), n))
