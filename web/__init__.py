@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
         BABEL_DEFAULT_LOCALE=settings.language,
         BABEL_DEFAULT_TIMEZONE=settings.timezone,
     )
+    app.json.sort_keys = False  # form schemas keep their field order on the page
     app.extensions["slaflow"] = ctx or context_mod.build(settings)
 
     CSRFProtect(app)
