@@ -33,7 +33,7 @@ def test_deadline_row_written_with_the_state(world):
     with time_machine.travel(JAN, tick=False):
         [iid] = _setup(world)
     with world.ctx.uow(write=False) as uow:
-        row = uow.session.scalar(select(Deadline).where(Deadline.instance_id == iid))
+        row = uow.session.scalar(select(Deadline).where(Deadline.instance_id == iid, Deadline.kind == "timer"))
     assert row.status == "pending" and row.due_at == DUE and row.bpmn_id == "timer1"
     with world.ctx.uow(write=False) as uow:
         task = uow.session.scalar(select(HumanTask).where(HumanTask.instance_id == iid))
@@ -52,7 +52,7 @@ def test_sweep_fires_once_when_due(world):
         assert timers.sweep(ctx).fired == 0
     assert _open(ctx, iid) == ["late"]
     with ctx.uow(write=False) as uow:
-        assert uow.session.scalar(select(Deadline.status).where(Deadline.instance_id == iid)) == "fired"
+        assert uow.session.scalar(select(Deadline.status).where(Deadline.instance_id == iid, Deadline.kind == "timer")) == "fired"
         assert uow.session.get(SchedulerHeartbeat, "scheduler").last_sweep_at is not None
 
 
@@ -112,6 +112,7 @@ def test_submit_racing_the_timer_has_one_outcome(world):
             tasks.submit(ctx, officer, late_id, {"decision": "approve"})
     with ctx.uow(write=False) as uow:
         assert uow.session.get(Instance, first).status == "completed"
-        statuses = dict(uow.session.execute(select(Deadline.instance_id, Deadline.status)).all())
+        statuses = dict(uow.session.execute(select(Deadline.instance_id, Deadline.status)
+                                            .where(Deadline.kind == "timer")).all())
     assert statuses == {first: "cancelled", second: "fired"}
     assert _open(ctx, second) == ["late"]
