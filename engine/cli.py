@@ -144,3 +144,34 @@ def scheduler_cmd():
     ctx = _ctx()
     migrate.upgrade(ctx.db)
     scheduler.run(ctx)
+
+
+@cli.group()
+def kpi():
+    """KPI schemes and scores."""
+
+
+@kpi.command("score")
+@click.argument("scheme")
+@click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="results as JSON: {\"processes\": [{\"name\", \"values\": {code: value}, \"days_late\": {code: n}}]}")
+def kpi_score(scheme, input_path):
+    """Score RESULTS with SCHEME (a scheme file, or the code of a shipped scheme); print the working."""
+    from .scoring import calculator, schemes
+
+    try:
+        path = Path(scheme)
+        if path.is_file():
+            loaded = schemes.load_scheme(path)
+        else:
+            found = {s.code: s for s in schemes.shipped_schemes()}
+            if scheme not in found:
+                raise schemes.SchemeInvalid([f"no scheme file or shipped scheme named {scheme!r} "
+                                             f"(shipped: {', '.join(sorted(found))})"])
+            loaded = found[scheme]
+        results = json.loads(input_path.read_text(encoding="utf-8"))
+        out = calculator.score(loaded, results)
+    except (schemes.SchemeInvalid, calculator.ResultsInvalid, ValueError, OSError) as exc:
+        click.echo(f"cannot score: {exc}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(out, ensure_ascii=False, indent=2))

@@ -89,3 +89,24 @@ def test_init_db_deploy_and_demo(tmp_path):
     demo = slaflow("load-demo", tmp_path=tmp_path)
     assert demo.returncode == 0 and "officer.dlt" in demo.stdout
     assert "already has data" in slaflow("load-demo", tmp_path=tmp_path).stdout
+
+
+def test_kpi_score_prints_the_working(tmp_path):
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"processes": [{"name": "ภาษีรถ", "values": {"1.1": 90, "1.2": 85, "1.3": 80}}]}),
+                       encoding="utf-8")
+    out = slaflow("kpi", "score", "sla-2558-group1", "--input", str(results), tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    body = json.loads(out.stdout)
+    assert body["score"] == "3.7500" and body["processes"][0]["lines"][1]["level"] == "3.5000"
+    scheme = tmp_path / "mine.yaml"
+    scheme.write_text("code: mine\ntitle: ทดสอบ\nfiscal_year: 2569\nindicators:\n  - {code: '1.2', title: x, weight: 1,"
+                      " criteria: {type: thresholds, thresholds: [60, 70, 80, 90, 100]}}\n", encoding="utf-8")
+    results.write_text('{"values": {"1.2": 85}}', encoding="utf-8")
+    assert json.loads(slaflow("kpi", "score", str(scheme), "--input", str(results), tmp_path=tmp_path).stdout)[
+        "score"] == "3.5000"
+    bad = slaflow("kpi", "score", "sla-2558-group1", "--input", str(tmp_path / "missing.json"), tmp_path=tmp_path)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    results.write_text('{"values": {"1.2": "many"}}', encoding="utf-8")
+    bad = slaflow("kpi", "score", "sla-2558-group1", "--input", str(results), tmp_path=tmp_path)
+    assert bad.returncode == 1 and "not a number" in bad.stderr
