@@ -21,8 +21,9 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 $(VENDOR)/.installed: node_modules/.installed
-	mkdir -p $(VENDOR)/bpmn-js
+	mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/chart.js
 	cp -r node_modules/bpmn-js/dist/. $(VENDOR)/bpmn-js/
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.js/
 	touch $@
 
 assets: $(VENDOR)/.installed

@@ -38,8 +38,11 @@ def _lang(click_ctx) -> str:
 @cli.command("init-db")
 def init_db():
     """Create the database or migrate it to the newest schema."""
+    from .services import scoring
+
     ctx = _ctx()
     migrate.upgrade(ctx.db)
+    scoring.install_shipped(ctx)
     click.echo(f"database ready at revision {migrate.current_revision(ctx.db)}")
 
 

@@ -9,14 +9,14 @@ from .actors import Actor
 from .context import Context
 from .fiscal import fiscal_year_of
 from .models import Agency, User
-from .services import accounts, deploy, instances
+from .services import accounts, deploy, instances, scoring
 
 DEMO_PASSWORD = "slaflow-demo"  # noqa: S105 - published demo password, demo data only
 
 AGENCIES = [
-    ("DLT", "กรมการขนส่งทางบก", "กระทรวงคมนาคม", "กรุงเทพมหานคร"),
-    ("DOPA", "กรมการปกครอง", "กระทรวงมหาดไทย", "กรุงเทพมหานคร"),
-    ("CMPHO", "สำนักงานสาธารณสุขจังหวัดเชียงใหม่", "กระทรวงสาธารณสุข", "เชียงใหม่"),
+    ("DLT", "กรมการขนส่งทางบก", "กระทรวงคมนาคม", "กรุงเทพมหานคร", "กรุงเทพและปริมณฑล"),
+    ("DOPA", "กรมการปกครอง", "กระทรวงมหาดไทย", "กรุงเทพมหานคร", "กรุงเทพและปริมณฑล"),
+    ("CMPHO", "สำนักงานสาธารณสุขจังหวัดเชียงใหม่", "กระทรวงสาธารณสุข", "เชียงใหม่", "ภาคเหนือ"),
 ]
 
 #: (username, display name, roles, agency code or None)
@@ -58,10 +58,11 @@ def load(ctx: Context, today=None) -> list[tuple[str, str]]:
     """Load the demo data; return (username, password) pairs to show. Does nothing if users exist."""
     if has_data(ctx):
         return []
+    scoring.install_shipped(ctx)
     admin = Actor.system("demo")
     codes = {}
-    for code, name, ministry, province in AGENCIES:
-        codes[code] = accounts.create_agency(ctx, admin, code, name, ministry, province)
+    for code, name, ministry, province, region in AGENCIES:
+        codes[code] = accounts.create_agency(ctx, admin, code, name, ministry, province, region)
     for username, display, roles, agency in USERS:
         accounts.create_user(ctx, admin, username, DEMO_PASSWORD, display, roles, codes.get(agency),
                              email=f"{username}@example.go.th")

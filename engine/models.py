@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -63,6 +65,7 @@ class Agency(Base):
     province: Mapped[str] = mapped_column(String(128), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # office hours for working-hour arithmetic, local time "HH:MM"
+    region: Mapped[str] = mapped_column(String(64), default="", server_default="")
     office_opens: Mapped[str] = mapped_column(String(5), default="08:30", server_default="08:30")
     office_closes: Mapped[str] = mapped_column(String(5), default="16:30", server_default="16:30")
 
@@ -147,6 +150,8 @@ class Instance(Base):
     fiscal_year: Mapped[int] = mapped_column(Integer)  # Buddhist Era, e.g. 2569
     status: Mapped[str] = mapped_column(String(16), default="running")
     state: Mapped[str] = mapped_column(Text)  # SpiffWorkflow serialization without the spec
+    # the top-level elements reached: {bpmn id: "done" | "current"}, for dashboards at national scale
+    progress: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -383,3 +388,51 @@ class DesignDraft(Base):
     base_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_version.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class KpiScheme(Base):
+    """A KPI scheme file as uploaded (versioned per code); the shipped ones are loaded at start."""
+
+    __tablename__ = "kpi_scheme"
+    __table_args__ = (UniqueConstraint("code", "version", name="uq_kpi_scheme_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    content: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ScoreCorrection(Base):
+    """The central office's correction of a result that feeds scoring (latest one wins), with its reason."""
+
+    __tablename__ = "score_correction"
+    __table_args__ = (Index("ix_score_correction_instance", "instance_id", "indicator"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    indicator: Mapped[str] = mapped_column(String(64))
+    value: Mapped[dict] = mapped_column(JSON)  # {"value": ...} so any JSON value fits
+    reason: Mapped[str] = mapped_column(Text)
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class KpiScore(Base):
+    """An agency's computed score under a scheme for a fiscal year, with the working."""
+
+    __tablename__ = "kpi_score"
+    __table_args__ = (
+        UniqueConstraint("fiscal_year", "agency_id", "scheme_code", name="uq_kpi_score"),
+        Index("ix_kpi_score_year", "fiscal_year", "score"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    scheme_code: Mapped[str] = mapped_column(String(64))
+    scheme_version: Mapped[int] = mapped_column(Integer)
+    score: Mapped[Decimal] = mapped_column(Numeric(7, 4))
+    details: Mapped[dict] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

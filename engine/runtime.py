@@ -202,6 +202,20 @@ class Runtime:
         return out
 
     @staticmethod
+    def top_level_progress(wf: BpmnWorkflow) -> dict[str, str]:
+        """{bpmn id: "done" | "current"} for the top process's activities (stages are call activities)."""
+        progress: dict[str, str] = {}
+        for task in wf.tasks.values():
+            spec = task.task_spec
+            if not getattr(spec, "bpmn_id", None) or not (spec.manual or hasattr(spec, "spec")):
+                continue
+            if task.state == TaskState.COMPLETED:
+                progress.setdefault(spec.bpmn_id, "done")
+            elif task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED):
+                progress[spec.bpmn_id] = "current"
+        return progress
+
+    @staticmethod
     def has_waiting_events(wf: BpmnWorkflow) -> bool:
         return bool(_waiting_event_tasks(wf))
 

@@ -11,7 +11,7 @@ from flask_wtf import CSRFProtect
 from engine import context as context_mod
 from engine.config import Settings
 
-from . import admin, auth, dashboard, designer, errors, filters, inbox, instances, notices, operations, tasks
+from . import admin, auth, central, dashboard, designer, errors, filters, inbox, instances, notices, operations, tasks
 from .context import engine_context
 
 LANGUAGES = ("th", "en")
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(operations.bp)
     app.register_blueprint(designer.bp)
+    app.register_blueprint(central.bp)
     errors.register(app)
     filters.register(app)
 

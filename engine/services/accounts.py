@@ -47,12 +47,14 @@ def user_profile(ctx: Context, user_id: int) -> dict | None:
         return _profile(user) if user is not None else None
 
 
-def create_agency(ctx: Context, actor: Actor, code: str, name: str, ministry: str = "", province: str = "") -> int:
+def create_agency(ctx: Context, actor: Actor, code: str, name: str, ministry: str = "", province: str = "",
+                  region: str = "") -> int:
     _admin(actor)
     if not code.strip() or not name.strip():
         raise InvalidInput("agency code and name are required")
     with ctx.uow() as uow:
-        agency = Agency(code=code.strip(), name=name.strip(), ministry=ministry, province=province, active=True)
+        agency = Agency(code=code.strip(), name=name.strip(), ministry=ministry, province=province, region=region,
+                        active=True)
         uow.session.add(agency)
         uow.flush()
         audit.record(uow.session, actor, "agency.create", agency_id=agency.id, after={"code": code, "name": name})

@@ -36,6 +36,7 @@ def load_workflow(ctx: Context, instance: Instance):
 def save_workflow(session: Session, ctx: Context, instance: Instance, wf, now: datetime) -> None:
     instance.state = ctx.runtime.dump(wf)
     instance.updated_at = now
+    instance.progress = ctx.runtime.top_level_progress(wf)
     ready = ctx.runtime.ready_user_tasks(wf)
     timers = ctx.runtime.timers(wf)
     calendar = calendar_context.for_session(session, ctx.settings.timezone, instance.agency_id)

@@ -1,0 +1,97 @@
+"""Excel export for the central office (openpyxl): scores with their working and every agency's status,
+Thai headers, Buddhist Era dates."""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from sqlalchemy import func, select
+
+from ..actors import Actor
+from ..context import Context
+from ..models import Agency, HumanTask, Instance, KpiScore, ProcessDefinition, utcnow
+from .central import MAIN_PROCESS, _central, stages_of
+
+THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+STATE_TH = {"done": "เสร็จแล้ว", "current": "กำลังดำเนินการ", "todo": "ยังไม่ถึง"}
+HEADER = Font(bold=True, color="FFFFFF")
+FILL = PatternFill("solid", fgColor="1F4E8C")
+
+
+def be_date(value: datetime | None, tz: ZoneInfo) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(tz)
+    return f"{local.day} {THAI_MONTHS[local.month - 1]} {local.year + 543}"
+
+
+def _sheet(wb, title: str, headers: list[str], rows: list[list]) -> None:
+    ws = wb.create_sheet(title)
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font, cell.fill, cell.alignment = HEADER, FILL, Alignment(wrap_text=True, vertical="center")
+    for row in rows:
+        ws.append(row)
+    for i, header in enumerate(headers, start=1):
+        width = max([len(str(header))] + [len(str(r[i - 1])) for r in rows[:500] if i - 1 < len(r)] + [8])
+        ws.column_dimensions[get_column_letter(i)].width = min(width + 2, 60)
+    ws.freeze_panes = "A2"
+
+
+def workbook(ctx: Context, actor: Actor, fiscal_year: int) -> bytes:
+    _central(actor)
+    tz = ZoneInfo(ctx.settings.timezone)
+    now = utcnow()
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        agencies = {a.id: a for a in s.scalars(select(Agency).order_by(Agency.ministry, Agency.name))}
+        score_rows = []
+        for sc in s.scalars(select(KpiScore).where(KpiScore.fiscal_year == fiscal_year)
+                            .order_by(KpiScore.agency_id, KpiScore.scheme_code)):
+            a = agencies[sc.agency_id]
+            for proc in sc.details.get("processes", []):
+                for ln in proc["lines"]:
+                    score_rows.append([a.code, a.name, a.ministry, a.region, fiscal_year, sc.scheme_code,
+                                       proc["name"], ln["code"], ln["title"], float(Decimal(ln["weight"])),
+                                       "" if ln["value"] is None else str(ln["value"]), float(Decimal(ln["level"])),
+                                       ln["days_late"], float(Decimal(ln["penalty"])), float(Decimal(ln["score"])),
+                                       float(Decimal(proc["score"])), float(sc.score),
+                                       be_date(sc.computed_at, tz)])
+        stages = stages_of(s)
+        late = dict(s.execute(select(HumanTask.agency_id, func.count()).where(
+            HumanTask.status == "open", HumanTask.due_at < now).group_by(HumanTask.agency_id)).all())
+        next_due = dict(s.execute(select(HumanTask.agency_id, func.min(HumanTask.due_at)).where(
+            HumanTask.status == "open", HumanTask.due_at >= now).group_by(HumanTask.agency_id)).all())
+        status_rows = []
+        for inst, _pid in s.execute(select(Instance, ProcessDefinition.process_id)
+                                    .join(ProcessDefinition, ProcessDefinition.id == Instance.definition_id)
+                                    .where(Instance.fiscal_year == fiscal_year,
+                                           ProcessDefinition.process_id == MAIN_PROCESS)
+                                    .order_by(Instance.agency_id)):
+            a = agencies[inst.agency_id]
+            cells = [STATE_TH[(inst.progress or {}).get(sid, "todo")] for sid, _ in stages]
+            status_rows.append([a.code, a.name, a.ministry, a.region, inst.service_process, fiscal_year,
+                                *cells, late.get(a.id, 0), be_date(next_due.get(a.id), tz),
+                                be_date(inst.updated_at, tz)])
+    wb = Workbook()
+    wb.remove(wb.active)
+    _sheet(wb, "คะแนน", ["รหัสหน่วยงาน", "หน่วยงาน", "กระทรวง", "ภาค", "ปีงบประมาณ", "เกณฑ์", "กระบวนงาน",
+                         "ตัวชี้วัด", "ชื่อตัวชี้วัด", "น้ำหนัก", "ผลการดำเนินงาน", "ระดับ", "วันที่ล่าช้า",
+                         "คะแนนที่ถูกปรับลด", "คะแนนตัวชี้วัด", "คะแนนกระบวนงาน", "คะแนนรวม", "คำนวณเมื่อ"],
+           score_rows)
+    _sheet(wb, "สถานะ", ["รหัสหน่วยงาน", "หน่วยงาน", "กระทรวง", "ภาค", "กระบวนงาน", "ปีงบประมาณ",
+                         *[name for _, name in stages], "งานที่เลยกำหนด", "กำหนดส่งถัดไป", "ปรับปรุงล่าสุด"],
+           status_rows)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, float):
+                    cell.number_format = "0.0000"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,92 @@
+"""Central office pages: overview, scorecard with corrections, evidence pack, Excel export, schemes."""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime, timezone
+
+import pytest
+from openpyxl import load_workbook
+
+from engine.services import scoring
+from tests.scoring.test_scores_from_workflows import _kpi_2566_done
+from tests.web.conftest import csrf_token, login
+from tests.workflows.test_sla_paths import deploy_all
+
+
+@pytest.fixture
+def central_client(app, world):
+    scoring.install_shipped(world.ctx)
+    deploy_all(world.ctx)
+    _kpi_2566_done(world, world.agency_a, "การออกใบอนุญาต", datetime(2023, 4, 13, 2, tzinfo=timezone.utc))
+    client = app.test_client()
+    login(client, "central")
+    return client
+
+
+def test_only_the_central_office_and_admins(app, world):
+    client = app.test_client()
+    login(client, "officer.a")
+    for path in ("/central/", "/central/schemes", "/central/export.xlsx?fy=2566"):
+        assert client.get(path).status_code == 403
+    assert client.get(f"/central/agencies/{world.agency_b}?fy=2566").status_code == 404
+
+
+def test_overview_scores_and_correction(central_client, world):
+    client = central_client
+    token = csrf_token(client, "/central/?fy=2566")
+    assert client.post("/central/recompute", data={"fy": 2566, "csrf_token": token}).status_code == 302
+    html = client.get("/central/?fy=2566").get_data(as_text=True)
+    assert 'data-testid="heatmap"' in html and "กรมทดสอบ ก" in html and "4.70" not in html
+    assert "3.60" in html  # the agency's average in the ranking
+    page = client.get(f"/central/agencies/{world.agency_a}?fy=2566").get_data(as_text=True)
+    assert "0.3000" in page and "4.7000" in page  # the working: penalty and score of round 1
+    r = client.post(f"/central/agencies/{world.agency_a}/correct",
+                    data={"fy": 2566, "instance_id": 1, "indicator": "round2", "value": "3", "reason": "หลักฐานเพิ่ม",
+                          "csrf_token": token})
+    assert r.status_code == 302
+    assert "3.8500" in client.get(f"/central/agencies/{world.agency_a}?fy=2566").get_data(as_text=True)
+    bad = client.post(f"/central/agencies/{world.agency_a}/correct",
+                      data={"fy": 2566, "instance_id": 1, "indicator": "round2", "value": "abc", "reason": "x",
+                            "csrf_token": token})
+    assert bad.status_code == 400
+
+
+def test_excel_export_cells(central_client):
+    client = central_client
+    token = csrf_token(client, "/central/?fy=2566")
+    client.post("/central/recompute", data={"fy": 2566, "csrf_token": token})
+    r = client.get("/central/export.xlsx?fy=2566")
+    assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
+    wb = load_workbook(io.BytesIO(r.data))
+    scores = wb["คะแนน"]
+    headers = [c.value for c in scores[1]]
+    assert headers[:3] == ["รหัสหน่วยงาน", "หน่วยงาน", "กระทรวง"] and "คะแนนรวม" in headers
+    first = [c.value for c in scores[2]]
+    assert first[1] == "กรมทดสอบ ก" and first[7] == "round1" and first[13] == pytest.approx(0.3)
+    assert first[16] == pytest.approx(3.6) and scores.cell(2, 17).number_format == "0.0000"
+    assert first[17].endswith("2569") or first[17].endswith("2570")  # computed today, B.E.
+    assert wb["สถานะ"].cell(1, 1).value == "รหัสหน่วยงาน"
+
+
+def test_evidence_pack(central_client, world):
+    r = central_client.get(f"/central/agencies/{world.agency_a}/evidence.zip?fy=2566")
+    assert r.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(r.data)).namelist()
+    assert "รายการหลักฐาน.tsv" in names
+    assert any(n.startswith("การออกใบอนุญาต/รายงานรอบที่ 1/") and n.endswith(".pdf") for n in names)
+
+
+def test_scheme_upload_page(central_client):
+    client = central_client
+    token = csrf_token(client, "/central/schemes")
+    html = client.get("/central/schemes").get_data(as_text=True)
+    assert "process-improvement-2566" in html
+    bad = client.post("/central/schemes", data={"csrf_token": token, "scheme": (io.BytesIO(b'{"code": "x"}'), "x.json")},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 400 and 'data-testid="scheme-errors"' in bad.get_data(as_text=True)
+    good = ("code: new-2570\ntitle: ทดสอบ\nfiscal_year: 2570\nindicators:\n"
+            "  - {code: a, title: a, weight: 1, criteria: {type: score}}\n").encode()
+    ok = client.post("/central/schemes", data={"csrf_token": token, "scheme": (io.BytesIO(good), "n.yaml")},
+                     content_type="multipart/form-data")
+    assert ok.status_code == 302 and "new-2570" in client.get("/central/schemes").get_data(as_text=True)
