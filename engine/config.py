@@ -65,6 +65,7 @@ class Settings:
     upload_dir: Path
     forms_dir: Path
     bpmn_dir: Path
+    kpi_dir: Path
     timezone: str = "Asia/Bangkok"
     language: str = "th"
     handlers_module: str = "workflows.handlers"
@@ -102,6 +103,7 @@ class Settings:
             upload_dir=Path(env.get("SLAFLOW_UPLOAD_DIR") or instance_dir / "uploads").resolve(),
             forms_dir=Path(env.get("SLAFLOW_FORMS_DIR") or REPO_ROOT / "forms").resolve(),
             bpmn_dir=Path(env.get("SLAFLOW_BPMN_DIR") or REPO_ROOT / "bpmn").resolve(),
+            kpi_dir=Path(env.get("SLAFLOW_KPI_DIR") or REPO_ROOT / "workflows" / "kpi").resolve(),
             timezone=env.get("SLAFLOW_TIMEZONE") or "Asia/Bangkok",
             language=env.get("SLAFLOW_LANGUAGE") or "th",
             handlers_module=env.get("SLAFLOW_HANDLERS") or "workflows.handlers",

@@ -10,7 +10,6 @@ import yaml
 from jsonschema import Draft202012Validator
 
 SCHEMA_PATH = Path(__file__).with_name("scheme.schema.json")
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "workflows" / "kpi"
 
 
 class SchemeInvalid(ValueError):
@@ -106,5 +105,10 @@ def load_scheme(path: str | Path) -> Scheme:
     return parse_scheme(path.read_text(encoding="utf-8"), path.name)
 
 
-def shipped_schemes() -> list[Scheme]:
-    return [load_scheme(p) for p in sorted(SHIPPED_DIR.glob("*.json"))]
+def shipped_schemes(folder: Path | None = None) -> list[Scheme]:
+    """The scheme files in ``folder`` (default: SLAFLOW_KPI_DIR)."""
+    if folder is None:
+        from ..config import Settings
+
+        folder = Settings.from_env().kpi_dir
+    return [load_scheme(p) for p in sorted(Path(folder).glob("*.json")) + sorted(Path(folder).glob("*.y*ml"))]

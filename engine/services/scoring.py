@@ -50,7 +50,8 @@ def upload_scheme(ctx: Context, actor: Actor | None, text: str | bytes, filename
 def install_shipped(ctx: Context) -> int:
     """Store the schemes shipped with slaflow (new or changed ones only)."""
     created = 0
-    for path in sorted(schemes.SHIPPED_DIR.glob("*.json")):
+    folder = ctx.settings.kpi_dir
+    for path in sorted(folder.glob("*.json")) + sorted(folder.glob("*.y*ml")):
         created += upload_scheme(ctx, None, path.read_text(encoding="utf-8"), path.name)[2]
     return created
 
