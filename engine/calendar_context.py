@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -24,9 +25,22 @@ class CalendarContext:
     milestone: Callable[[int, str], date] = reporting.default_date
     now: Callable[[], datetime] = utcnow
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Bangkok"))
-    office_opens: time = time(8, 30)
-    office_closes: time = time(16, 30)
+    office_hours_loader: Callable[[], tuple[time, time]] = lambda: (time(8, 30), time(16, 30))
     _calendar: WorkCalendar | None = field(default=None, repr=False)
+    _office_hours: tuple[time, time] | None = field(default=None, repr=False)
+
+    @property
+    def office_opens(self) -> time:
+        return self._hours()[0]
+
+    @property
+    def office_closes(self) -> time:
+        return self._hours()[1]
+
+    def _hours(self) -> tuple[time, time]:
+        if self._office_hours is None:
+            self._office_hours = self.office_hours_loader()
+        return self._office_hours
 
     @property
     def calendar(self) -> WorkCalendar:
@@ -59,12 +73,20 @@ def for_session(session: Session, tz_name: str, agency_id: int | None = None,
             cache[key] = row or reporting.default_date(*key)
         return cache[key]
 
-    agency = session.get(Agency, agency_id) if agency_id else None
+    def office_hours() -> tuple[time, time]:
+        agency = session.get(Agency, agency_id) if agency_id else None
+        if agency is None:
+            return time(8, 30), time(16, 30)
+        return parse_hhmm(agency.office_opens), parse_hhmm(agency.office_closes)
+
     return CalendarContext(
         calendar_loader=lambda: load_calendar(session), milestone=milestone,
-        now=(lambda: now) if now else utcnow, tz=ZoneInfo(tz_name),
-        office_opens=parse_hhmm(agency.office_opens) if agency else time(8, 30),
-        office_closes=parse_hhmm(agency.office_closes) if agency else time(16, 30))
+        now=(lambda: now) if now else utcnow, tz=_zone(tz_name), office_hours_loader=office_hours)
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 @contextmanager

@@ -84,7 +84,7 @@ def _sync_human_tasks(session: Session, ctx: Context, instance: Instance, ready,
         if spiff_id not in wanted:
             row.status = "cancelled"
             row.completed_at = now
-            task_deadlines.cancel(session, row.id)
+            task_deadlines.cancel(session, row)
 
 
 def _sync_deadlines(session: Session, instance: Instance, timers, now: datetime) -> None:

@@ -35,8 +35,11 @@ def plan(task: HumanTask, settings: Settings, now: datetime) -> list[dict]:
     return rows
 
 
-def cancel(session: Session, task_id: int) -> None:
-    session.execute(update(Deadline).where(Deadline.task_id == task_id, Deadline.status == "pending",
+def cancel(session: Session, task: HumanTask) -> None:
+    """Drop a finished task's pending reminders (a task without a due date never had any)."""
+    if task.due_at is None:
+        return
+    session.execute(update(Deadline).where(Deadline.task_id == task.id, Deadline.status == "pending",
                                            Deadline.kind != "timer").values(status="cancelled"))
 
 

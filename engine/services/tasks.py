@@ -120,7 +120,7 @@ def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th
         task.status, task.completed_at, task.completed_by_id = "completed", now, actor.user_id
         task.draft = None
         _record_lateness(s, ctx, instance, task, now)
-        task_deadlines.cancel(s, task.id)
+        task_deadlines.cancel(s, task)
         save_workflow(s, ctx, instance, wf, now)
         uow.flush()
         audit.record(s, actor, "task.submit", agency_id=task.agency_id, instance_id=instance.id, task_id=task.id,
