@@ -164,7 +164,13 @@ def test_three_scheduler_processes_fire_every_deadline_exactly_once(tmp_path, an
     finally:
         for p in procs:
             p.send_signal(signal.SIGINT)
-        errors = [p.communicate(timeout=30)[1] for p in procs]
+        errors = []
+        for p in procs:
+            try:
+                errors.append(p.communicate(timeout=30)[1])
+            except subprocess.TimeoutExpired:
+                p.kill()  # never leave a scheduler running after the test
+                errors.append(p.communicate()[1])
     with ctx.uow(write=False) as uow:
         s = uow.session
         fires = s.execute(select(AuditEvent.instance_id, func.count()).where(AuditEvent.action == "timer.fire")
