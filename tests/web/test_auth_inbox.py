@@ -130,3 +130,12 @@ def test_notifications_page_and_mark_read(client, world):
     token = csrf_token(client, "/notifications")
     assert client.post("/notifications/read", data={"csrf_token": token}).status_code == 302
     assert 'data-testid="nav-notice-count">0<' in client.get("/notifications").get_data(as_text=True)
+
+
+def test_page_titles_are_plain_text(client, world):
+    import re
+
+    login(client, "officer.a")
+    for path in ("/", "/dashboard", "/notifications", "/password"):
+        title = re.search(r"<title>(.*?)</title>", client.get(path).get_data(as_text=True), re.S).group(1)
+        assert "<" not in title and len(title) < 200, path
