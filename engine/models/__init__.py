@@ -1,0 +1,28 @@
+"""Typed SQLAlchemy 2.x models. The schema is created by Alembic migrations (engine/migrations)."""
+from .accounts import Agency, User, UserRole  # noqa: F401
+from .base import Base, BigIntId, UTCDateTime, utcnow  # noqa: F401
+from .records import AuditEvent, Notification  # noqa: F401
+from .scoring import KpiScheme, KpiScore, ScoreCorrection  # noqa: F401
+from .timekeeping import (  # noqa: F401
+    DEADLINE_KINDS,
+    DEADLINE_STATUSES,
+    MILESTONES,
+    CalendarDay,
+    Deadline,
+    Incident,
+    ReportingMilestone,
+    SchedulerHeartbeat,
+)
+from .workflow import (  # noqa: F401
+    INSTANCE_STATUSES,
+    TASK_STATUSES,
+    DesignDraft,
+    Document,
+    HumanTask,
+    Instance,
+    ProcessDefinition,
+    ProcessVersion,
+    StoredFile,
+    Submission,
+)
+

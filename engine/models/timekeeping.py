@@ -1,0 +1,97 @@
+"""Deadlines, incidents, the scheduler heartbeat and the calendars."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, BigIntId, UTCDateTime, utcnow
+
+DEADLINE_STATUSES = ("pending", "fired", "cancelled", "failed")
+
+DEADLINE_KINDS = ("timer", "reminder", "clock", "overdue")
+
+class Deadline(Base):
+    """Something that happens at a time: a pending BPMN timer (copied from the workflow in the same
+    transaction), or a reminder, SLA-clock warning or overdue escalation of a human task.
+
+    ``spiff_task_id`` is the timer's task id, or for task deadlines a key like ``reminder:42:3``.
+    """
+
+    __tablename__ = "deadline"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "spiff_task_id", name="uq_deadline_timer"),
+        Index("ix_deadline_due", "status", "due_at"),
+        Index("ix_deadline_task", "task_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    spiff_task_id: Mapped[str] = mapped_column(String(64))
+    bpmn_id: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16), default="timer")
+    task_id: Mapped[int | None] = mapped_column(BigIntId, nullable=True)
+    params: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    expression: Mapped[str] = mapped_column(Text, default="", server_default="")  # timers: to recompute
+    basis_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # timers: when it was set
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+class Incident(Base):
+    """Something that needs an operator: a stalled instance, a failing handler or timer."""
+
+    __tablename__ = "incident"
+    __table_args__ = (Index("ix_incident_open", "resolved_at", "instance_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+class SchedulerHeartbeat(Base):
+    """The scheduler's health, written at every sweep."""
+
+    __tablename__ = "scheduler_heartbeat"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_sweep_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    fired: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+
+class CalendarDay(Base):
+    """An administrator's change to the working-day calendar: an extra holiday (special holiday,
+    bridge day, closure) or a working day on what would be a holiday."""
+
+    __tablename__ = "calendar_day"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+MILESTONES = ("forms_a_e", "plan_sla_photo", "report_6", "report_9", "report_12", "satisfaction")
+
+class ReportingMilestone(Base):
+    """The reporting calendar of a fiscal year, editable by the central office."""
+
+    __tablename__ = "reporting_milestone"
+    __table_args__ = (UniqueConstraint("fiscal_year", "code", name="uq_milestone"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(32))
+    due_date: Mapped[date] = mapped_column(Date)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

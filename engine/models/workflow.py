@@ -1,0 +1,175 @@
+"""Deployed processes, their instances, human tasks and what people submit, upload and receive."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, BigIntId, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .accounts import Agency
+
+
+class ProcessDefinition(Base):
+    """A BPMN process known by its process id; it has one or more deployed versions."""
+
+    __tablename__ = "process_definition"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    latest_version: Mapped[int] = mapped_column(Integer, default=0)
+
+class ProcessVersion(Base):
+    """One deployed version: its sources, its parsed spec (stored once) and its forms."""
+
+    __tablename__ = "process_version"
+    __table_args__ = (
+        UniqueConstraint("definition_id", "version", name="uq_process_version_number"),
+        UniqueConstraint("definition_id", "content_hash", name="uq_process_version_hash"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # large columns are deferred: the runtime caches what it needs per version
+    sources: Mapped[dict] = mapped_column(JSON, deferred=True)  # filename -> BPMN XML text
+    forms: Mapped[dict] = mapped_column(JSON, deferred=True)  # form reference -> JSON Schema
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)  # serialized spec + subprocess specs
+    deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+    definition: Mapped[ProcessDefinition] = relationship()
+
+INSTANCE_STATUSES = ("running", "completed", "cancelled", "stalled", "error")
+
+class Instance(Base):
+    """One running workflow: one per agency, service process and fiscal year."""
+
+    __tablename__ = "instance"
+    __table_args__ = (
+        UniqueConstraint(
+            "definition_id", "agency_id", "service_process", "fiscal_year", name="uq_instance_per_year"
+        ),
+        Index("ix_instance_agency_status", "agency_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    service_process: Mapped[str] = mapped_column(String(255))
+    fiscal_year: Mapped[int] = mapped_column(Integer)  # Buddhist Era, e.g. 2569
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    state: Mapped[str] = mapped_column(Text)  # SpiffWorkflow serialization without the spec
+    # the top-level elements reached: {bpmn id: "done" | "current"}, for dashboards at national scale
+    progress: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[ProcessVersion] = relationship()  # loaded when a cache by version_id misses
+    agency: Mapped[Agency] = relationship()
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+TASK_STATUSES = ("open", "completed", "cancelled")
+
+class HumanTask(Base):
+    """A user task materialized at every save, so task lists never deserialize workflows."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "spiff_task_id", name="uq_human_task_spiff"),
+        Index("ix_human_task_pool", "agency_id", "role", "status", "due_at"),
+        # partial: only claimed tasks, so the planner's statistics are not drowned by the unclaimed ones
+        Index("ix_human_task_claimed", "assignee_id", "status", "due_at",
+              sqlite_where=text("assignee_id IS NOT NULL"), postgresql_where=text("assignee_id IS NOT NULL")),
+        Index("ix_human_task_instance", "instance_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255))
+    lane: Mapped[str] = mapped_column(String(255), default="")
+    role: Mapped[str] = mapped_column(String(32))
+    form: Mapped[str] = mapped_column(String(255), default="")
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    draft: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    days_late: Mapped[int | None] = mapped_column(Integer, nullable=True)  # calendar days, when done late
+    working_days_late: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    instance: Mapped[Instance] = relationship(lazy="raise")
+
+class Submission(Base):
+    """The full data a user submitted for a task (the workflow keeps only the small fields)."""
+
+    __tablename__ = "submission"
+    __table_args__ = (Index("ix_submission_instance", "instance_id", "bpmn_id", "id"),)
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id"))
+    bpmn_id: Mapped[str] = mapped_column(String(255))
+    data: Mapped[dict] = mapped_column(JSON)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+class StoredFile(Base):
+    """An uploaded file (evidence, photos), kept outside the web root under a random name."""
+
+    __tablename__ = "stored_file"
+    __table_args__ = (Index("ix_stored_file_instance", "instance_id"),)
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(BigIntId)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_name: Mapped[str] = mapped_column(String(128), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+class Document(Base):
+    """A document produced by a workflow (e.g. the approved SLA), kept with its instance."""
+
+    __tablename__ = "document"
+    __table_args__ = (Index("ix_document_instance", "instance_id", "kind"),)
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    kind: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)  # printable HTML
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+class DesignDraft(Base):
+    """A designer's work in progress: a bundle of BPMN files and the forms they use. Never runs."""
+
+    __tablename__ = "design_draft"
+    __table_args__ = (Index("ix_design_draft_owner", "owner_id", "updated_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    title: Mapped[str] = mapped_column(String(255))
+    files: Mapped[dict] = mapped_column(JSON)   # filename -> BPMN XML
+    forms: Mapped[dict] = mapped_column(JSON)   # form reference -> JSON Schema (overrides forms/)
+    examples: Mapped[dict] = mapped_column(JSON, default=dict)  # form reference -> example payload
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_version.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
