@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from lxml import etree
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
@@ -61,6 +62,15 @@ def element_states(wf) -> dict[str, dict[str, str]]:
     return states
 
 
+def _element_names(sources: dict) -> dict[str, str]:
+    names = {}
+    for xml in sources.values():
+        root = etree.fromstring(xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True))
+        names.update({el.get("id"): el.get("name") for el in root.iter() if isinstance(el.tag, str)
+                      and el.get("id") and el.get("name")})
+    return names
+
+
 def get(ctx: Context, actor: Actor, instance_id: int) -> InstancePage:
     with ctx.uow(write=False) as uow:
         s = uow.session
@@ -92,8 +102,10 @@ def get(ctx: Context, actor: Actor, instance_id: int) -> InstancePage:
         open_tasks = [{"id": t.id, "name": t.name, "role": t.role, "due_at": t.due_at}
                       for t in s.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                                  HumanTask.status == "open"))]
-        deadlines = [{"bpmn_id": d.bpmn_id, "due_at": d.due_at}
+        names = _element_names(version.sources)
+        deadlines = [{"bpmn_id": d.bpmn_id, "name": names.get(d.bpmn_id) or d.bpmn_id, "due_at": d.due_at}
                      for d in s.scalars(select(Deadline).where(Deadline.instance_id == instance.id,
+                                                               Deadline.kind == "timer",
                                                                Deadline.status == "pending")
                                         .order_by(Deadline.due_at))]
         return InstancePage(instance.id, instance.agency.name, instance.service_process, instance.fiscal_year,
