@@ -134,3 +134,23 @@ def test_second_person_on_the_same_task_gets_a_clear_message(app, records):
     assert "โหลดหน้าใหม่" in late.get_json()["detail"]
     page = second.get(f"/tasks/{records['task']}").get_data(as_text=True)
     assert "ส่งแล้ว" in page and 'id="submit-task"' not in page  # read-only now
+
+
+def test_starting_a_workflow_from_the_dashboard(app, world):
+    client = _client_for(app, "officer.a")
+    token = csrf_token(client, "/dashboard")
+    r = client.post("/dashboard/start", data={"csrf_token": token, "agency": world.agency_a, "process": "review_cycle",
+                                              "service_process": "บริการใหม่", "fy": "2570"})
+    assert r.status_code == 302 and "/instances/" in r.headers["Location"]
+    again = client.post("/dashboard/start", data={"csrf_token": token, "agency": world.agency_a,
+                                                  "process": "review_cycle", "service_process": "บริการใหม่",
+                                                  "fy": "2570"})
+    assert again.status_code == 409  # one per agency, service process and fiscal year
+    other = client.post("/dashboard/start", data={"csrf_token": token, "agency": world.agency_b,
+                                                  "process": "review_cycle", "service_process": "ของคนอื่น", "fy": "2570"})
+    assert other.status_code in (403, 404)
+    blank = client.post("/dashboard/start", data={"csrf_token": token, "process": "review_cycle",
+                                                  "service_process": "  ", "fy": "2570"})
+    assert blank.status_code == 400
+    html = client.get("/dashboard?fy=2570").get_data(as_text=True)
+    assert "บริการใหม่" in html
