@@ -38,3 +38,11 @@ class Actor:
         if role in AGENCY_ROLES:
             return agency_id is not None and agency_id == self.agency_id
         return True
+
+
+def require(actor: Actor, *roles: str, what: str = "do this") -> None:
+    """Refuse (Forbidden) unless the actor has one of ``roles``; administrators always may."""
+    from .errors import Forbidden
+
+    if not (set(roles) | {ADMIN}) & actor.roles:
+        raise Forbidden(f"only {' or '.join(roles) or 'administrators'} may {what}")

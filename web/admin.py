@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from engine.errors import Forbidden, InvalidInput
+from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.roles import ROLES
 from engine.services import accounts
 
@@ -33,6 +33,7 @@ class AgencyForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
     ministry = StringField(_l("Ministry"), validators=[Optional(), Length(max=255)])
     province = StringField(_l("Province"), validators=[Optional(), Length(max=128)])
+    region = StringField(_l("Region"), validators=[Optional(), Length(max=64)])
     active = BooleanField(_l("Active"), default=True)
 
 
@@ -44,6 +45,13 @@ class UserForm(FlaskForm):
     roles = MultiCheckbox(_l("Roles"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=256)])
     active = BooleanField(_l("Active"), default=True)
+
+
+def _refused(form, exc: InvalidInput | Conflict, default_field: str) -> int:
+    """Show an engine refusal beside the field it names; the response status for it."""
+    field = getattr(form, exc.details.get("field") or default_field, None) or getattr(form, default_field)
+    field.errors.append(_("This value cannot be accepted."))
+    return 400
 
 
 def _actor():
@@ -62,10 +70,9 @@ def agencies():
     if form.validate_on_submit():
         try:
             accounts.create_agency(engine_context(), actor, form.code.data, form.name.data, form.ministry.data or "",
-                                   form.province.data or "")
-        except InvalidInput:
-            form.name.errors.append(_("Please check the agency's code and name."))
-            status = 400
+                                   form.province.data or "", form.region.data or "")
+        except (InvalidInput, Conflict) as exc:  # a code already in use is a conflict
+            status = _refused(form, exc, "code")
         else:
             flash(_("The agency has been added."), "success")
             return redirect(url_for("admin.agencies"))
@@ -94,10 +101,8 @@ def users():
             accounts.create_user(engine_context(), actor, form.username.data, form.password.data,
                                  form.display_name.data, form.roles.data, form.agency_id.data or None,
                                  email=form.email.data or "")
-        except InvalidInput as exc:
-            getattr(form, exc.details.get("field") or "username", form.username).errors.append(
-                _("This value cannot be accepted."))
-            status = 400
+        except (InvalidInput, Conflict) as exc:  # a username already in use is a conflict
+            status = _refused(form, exc, "username")
         else:
             flash(_("The user has been added."), "success")
             return redirect(url_for("admin.users"))
@@ -111,11 +116,7 @@ def users():
 @login_required
 def edit_user(user_id: int):
     actor = _actor()
-    existing = next((u for u in accounts.list_users(engine_context(), actor) if u["id"] == user_id), None)
-    if existing is None:
-        from engine.errors import NotFound
-
-        raise NotFound("user not found")
+    existing = accounts.get_user(engine_context(), actor, user_id)
     form = UserForm(data={**existing, "agency_id": existing["agency_id"] or 0})
     form.agency_id.choices = _agency_choices(actor)
     status = 200
@@ -125,9 +126,7 @@ def edit_user(user_id: int):
                                  form.roles.data, form.agency_id.data or None, form.active.data,
                                  form.password.data or "")
         except InvalidInput as exc:
-            getattr(form, exc.details.get("field") or "roles", form.roles).errors.append(
-                _("This value cannot be accepted."))
-            status = 400
+            status = _refused(form, exc, "roles")
         else:
             flash(_("The user has been updated."), "success")
             return redirect(url_for("admin.users"))

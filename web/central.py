@@ -61,7 +61,6 @@ def correct(agency_id: int):
     value = request.form.get("value", "").strip()
     scoring.correct(engine_context(), current_user.actor, int_arg(request.form.get("instance_id"), 0),
                     request.form.get("indicator", ""), value, request.form.get("reason", ""))
-    scoring.recompute(engine_context(), current_user.actor, fy, [agency_id])
     flash(_("The correction is recorded and the score recomputed."), "success")
     return redirect(url_for("central.agency", agency_id=agency_id, fy=fy))
 
@@ -85,7 +84,6 @@ def export_xlsx():
 @bp.route("/schemes", methods=["GET", "POST"])
 @login_required
 def schemes():
-    central._central(current_user.actor)
     errors = []
     status = 200
     if request.method == "POST":
@@ -103,4 +101,5 @@ def schemes():
                 flash(_("Scheme %(code)s saved as version %(v)s.", code=code, v=version) if created else
                       _("Scheme %(code)s is unchanged (version %(v)s).", code=code, v=version), "success")
                 return redirect(url_for("central.schemes"))
-    return render_template("central/schemes.html", rows=scoring.list_schemes(engine_context()), errors=errors), status
+    rows = scoring.list_schemes(engine_context(), current_user.actor)
+    return render_template("central/schemes.html", rows=rows, errors=errors), status

@@ -63,13 +63,8 @@ def calendar():
 def reporting_calendar():
     fy = int_arg(request.values.get("fy"), fiscal_year_of(utcnow().date()))
     if request.method == "POST":
-        changed = 0
-        current = calendars.milestones(engine_context(), fy)
-        for code in MILESTONES:
-            value = request.form.get(code)
-            if value and _date(value, code) != current[code]:
-                changed += calendars.set_milestone(engine_context(), current_user.actor, fy, code,
-                                                   _date(value, code))
+        dates = {code: _date(request.form[code], code) for code in MILESTONES if request.form.get(code)}
+        changed = calendars.set_milestones(engine_context(), current_user.actor, fy, dates)
         flash(_("Reporting calendar saved. Due dates moved in %(n)s workflows.", n=changed), "success")
         return redirect(url_for("operations.reporting_calendar", fy=fy))
     can_edit = current_user.actor.has("central") or current_user.actor.has("admin")

@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from .. import audit
-from ..actors import Actor
+from ..actors import Actor, require
 from ..context import Context
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound
 from ..models import Agency, User, UserRole
 from ..passwords import hash_password, needs_rehash, verify_password
 from ..roles import ADMIN, ROLES
@@ -49,7 +49,7 @@ def user_profile(ctx: Context, user_id: int) -> dict | None:
 
 def create_agency(ctx: Context, actor: Actor, code: str, name: str, ministry: str = "", province: str = "",
                   region: str = "") -> int:
-    _admin(actor)
+    require(actor, what="manage agencies and users")
     if not code.strip() or not name.strip():
         raise InvalidInput("agency code and name are required")
     with ctx.uow() as uow:
@@ -64,7 +64,7 @@ def create_agency(ctx: Context, actor: Actor, code: str, name: str, ministry: st
 
 def create_user(ctx: Context, actor: Actor, username: str, password: str, display_name: str,
                 roles: list[str], agency_id: int | None = None, email: str = "") -> int:
-    _admin(actor)
+    require(actor, what="manage agencies and users")
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise InvalidInput(f"unknown roles: {', '.join(sorted(unknown))}", field="roles")
@@ -103,29 +103,38 @@ def change_password(ctx: Context, actor: Actor, old: str, new: str) -> None:
         uow.commit()
 
 
-def _admin(actor: Actor) -> None:
-    if not actor.has(ADMIN):
-        raise Forbidden("only administrators manage agencies and users")
 
 
 def list_agencies(ctx: Context, actor: Actor) -> list[Agency]:
-    _admin(actor)
+    require(actor, what="manage agencies and users")
     with ctx.uow(write=False) as uow:
         return list(uow.session.scalars(select(Agency).order_by(Agency.code)))
 
 
+def _user_row(u: User) -> dict:
+    return {"id": u.id, "username": u.username, "display_name": u.display_name, "email": u.email,
+            "agency": u.agency.name if u.agency else "", "agency_id": u.agency_id, "roles": sorted(u.roles),
+            "active": u.active}
+
+
 def list_users(ctx: Context, actor: Actor) -> list[dict]:
-    _admin(actor)
+    require(actor, what="manage agencies and users")
     with ctx.uow(write=False) as uow:
-        users = uow.session.scalars(select(User).order_by(User.username))
-        return [{"id": u.id, "username": u.username, "display_name": u.display_name, "email": u.email,
-                 "agency": u.agency.name if u.agency else "", "agency_id": u.agency_id, "roles": sorted(u.roles),
-                 "active": u.active} for u in users]
+        return [_user_row(u) for u in uow.session.scalars(select(User).order_by(User.username))]
+
+
+def get_user(ctx: Context, actor: Actor, user_id: int) -> dict:
+    require(actor, what="manage agencies and users")
+    with ctx.uow(write=False) as uow:
+        user = uow.session.get(User, user_id)
+        if user is None:
+            raise NotFound("user not found")
+        return _user_row(user)
 
 
 def update_agency(ctx: Context, actor: Actor, agency_id: int, name: str, ministry: str, province: str,
                   active: bool) -> None:
-    _admin(actor)
+    require(actor, what="manage agencies and users")
     if not name.strip():
         raise InvalidInput("agency name is required", field="name")
     with ctx.uow() as uow:
@@ -143,7 +152,7 @@ def update_agency(ctx: Context, actor: Actor, agency_id: int, name: str, ministr
 
 def update_user(ctx: Context, actor: Actor, user_id: int, display_name: str, email: str, roles: list[str],
                 agency_id: int | None, active: bool, new_password: str = "") -> None:
-    _admin(actor)
+    require(actor, what="manage agencies and users")
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise InvalidInput(f"unknown roles: {', '.join(sorted(unknown))}", field="roles")

@@ -8,11 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from .. import audit, reporting
-from ..actors import Actor
+from ..actors import Actor, require
 from ..context import Context
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound
 from ..models import MILESTONES, CalendarDay, Deadline, ReportingMilestone, utcnow
-from ..roles import ADMIN, CENTRAL
+from ..roles import CENTRAL
 from ..workcalendar import WorkCalendar
 from .state import load_instance, load_workflow, save_workflow
 
@@ -44,8 +44,7 @@ def year_view(ctx: Context, year: int) -> list[DayInfo]:
 
 
 def set_day(ctx: Context, actor: Actor, day: date, working: bool, reason: str) -> int:
-    if not actor.has(ADMIN):
-        raise Forbidden("only administrators change the working-day calendar")
+    require(actor, what="change the working-day calendar")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("a reason is required", field="reason")
@@ -65,8 +64,7 @@ def set_day(ctx: Context, actor: Actor, day: date, working: bool, reason: str) -
 
 
 def remove_day(ctx: Context, actor: Actor, day: date) -> int:
-    if not actor.has(ADMIN):
-        raise Forbidden("only administrators change the working-day calendar")
+    require(actor, what="change the working-day calendar")
     with ctx.uow() as uow:
         row = uow.session.get(CalendarDay, day)
         if row is None:
@@ -87,25 +85,34 @@ def milestones(ctx: Context, fiscal_year: int) -> dict[str, date]:
 
 
 def set_milestone(ctx: Context, actor: Actor, fiscal_year: int, code: str, due: date) -> int:
-    if not (actor.has(CENTRAL) or actor.has(ADMIN)):
-        raise Forbidden("only the central office edits the reporting calendar")
-    if code not in MILESTONES:
-        raise InvalidInput("unknown milestone", field="code")
+    return set_milestones(ctx, actor, fiscal_year, {code: due})
+
+
+def set_milestones(ctx: Context, actor: Actor, fiscal_year: int, dates: dict[str, date]) -> int:
+    """Save changed reporting-calendar dates in one transaction, then move the due dates they set."""
+    require(actor, CENTRAL, what="edit the reporting calendar")
     start, end = date(fiscal_year - 544, 10, 1), date(fiscal_year - 542, 12, 31)
-    if not start <= due <= end:
-        raise InvalidInput("the date is outside the fiscal year and its reporting period", field=code)
+    for code, due in dates.items():
+        if code not in MILESTONES:
+            raise InvalidInput("unknown milestone", field="code")
+        if not start <= due <= end:
+            raise InvalidInput("the date is outside the fiscal year and its reporting period", field=code)
+    current = milestones(ctx, fiscal_year)
+    changed = {code: due for code, due in dates.items() if current[code] != due}
+    if not changed:
+        return 0
     with ctx.uow() as uow:
-        row = uow.session.scalar(select(ReportingMilestone).where(ReportingMilestone.fiscal_year == fiscal_year,
-                                                                  ReportingMilestone.code == code))
-        before = row.due_date.isoformat() if row else reporting.default_date(fiscal_year, code).isoformat()
-        if row is None:
-            row = ReportingMilestone(fiscal_year=fiscal_year, code=code, due_date=due, updated_by_id=actor.user_id,
-                                     updated_at=utcnow())
-            uow.session.add(row)
-        else:
-            row.due_date, row.updated_by_id, row.updated_at = due, actor.user_id, utcnow()
-        audit.record(uow.session, actor, "milestone.set", before={"fiscal_year": fiscal_year, code: before},
-                     after={"fiscal_year": fiscal_year, code: due.isoformat()})
+        for code, due in changed.items():
+            row = uow.session.scalar(select(ReportingMilestone).where(
+                ReportingMilestone.fiscal_year == fiscal_year, ReportingMilestone.code == code))
+            if row is None:
+                uow.session.add(ReportingMilestone(fiscal_year=fiscal_year, code=code, due_date=due,
+                                                   updated_by_id=actor.user_id, updated_at=utcnow()))
+            else:
+                row.due_date, row.updated_by_id, row.updated_at = due, actor.user_id, utcnow()
+        audit.record(uow.session, actor, "milestone.set",
+                     before={"fiscal_year": fiscal_year, **{c: current[c].isoformat() for c in changed}},
+                     after={"fiscal_year": fiscal_year, **{c: d.isoformat() for c, d in changed.items()}})
         uow.commit()
     return recompute_due_dates(ctx, actor)
 

@@ -14,10 +14,10 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from .. import calendar_context
-from ..actors import Actor
+from ..actors import Actor, require
 from ..bpmn.lint import NS
 from ..context import Context
-from ..errors import Forbidden, NotFound
+from ..errors import NotFound
 from ..files import path_of
 from ..models import (
     Agency,
@@ -31,18 +31,15 @@ from ..models import (
     Submission,
     utcnow,
 )
-from ..roles import ADMIN, CENTRAL
+from ..roles import CENTRAL
 from ..scoring import calculator
-from .scoring import _latest_schemes
+from .scoring import latest_schemes
 
 MAIN_PROCESS = "sla_lifecycle"
 PAGE = 50
 AT_RISK_WORKING_DAYS = 3
 
 
-def _central(actor: Actor) -> None:
-    if not (actor.has(CENTRAL) or actor.has(ADMIN)):
-        raise Forbidden("the central office only")
 
 
 @dataclass(frozen=True)
@@ -90,7 +87,7 @@ def stages_of(s, process_id: str = MAIN_PROCESS) -> list[tuple[str, str]]:
 
 
 def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None) -> Overview:
-    _central(actor)
+    require(actor, CENTRAL, what="see every agency")
     now = now or utcnow()
     with ctx.uow(write=False) as uow:
         s = uow.session
@@ -132,7 +129,7 @@ def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None
         ministries = sorted({m for (m,) in s.execute(select(Agency.ministry).distinct()) if m})
         regions = sorted({r for (r,) in s.execute(select(Agency.region).distinct()) if r})
         years = sorted(set(s.scalars(select(Instance.fiscal_year).distinct())), reverse=True)
-        standard_scheme = next((sc for sc, _ in _latest_schemes(s) if sc.data.get("classification")), None)
+        standard_scheme = next((sc for sc, _ in latest_schemes(s) if sc.data.get("classification")), None)
 
     heat_counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for agency_id, agency in agencies.items():

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from .. import audit
-from ..actors import Actor
+from ..actors import Actor, require
 from ..bpmn.bundle import build_bundle
 from ..context import Context
-from ..errors import Forbidden
 from ..models import ProcessDefinition, ProcessVersion, utcnow
-from ..roles import ADMIN, DESIGNER
+from ..roles import DESIGNER
 from ..runtime import specs_to_json
 
 
@@ -26,8 +25,7 @@ class Deployed:
 
 def deploy(ctx: Context, files: dict[str, bytes], actor: Actor, note: str = "",
            process_id: str | None = None, lint=None) -> Deployed:
-    if not (actor.has(DESIGNER) or actor.has(ADMIN)):
-        raise Forbidden("only process designers deploy diagrams")
+    require(actor, DESIGNER, what="deploy diagrams")
     bundle = build_bundle(files, lint or ctx.lint_context(), ctx.settings.bpmn_max_bytes, process_id)
     content_hash = bundle.content_hash
     with ctx.uow() as uow:

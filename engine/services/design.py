@@ -11,13 +11,13 @@ from lxml import etree
 from sqlalchemy import select
 
 from .. import audit
-from ..actors import Actor
+from ..actors import Actor, require
 from ..bpmn.bundle import build_bundle, check_files
 from ..bpmn.lint import NS, check_form, form_reference
 from ..bpmn.loader import load_bpmn
 from ..bpmn.problems import Problem
 from ..context import Context
-from ..errors import BpmnInvalid, Forbidden, InvalidInput, NotFound
+from ..errors import BpmnInvalid, InvalidInput, NotFound
 from ..models import DesignDraft, ProcessDefinition, ProcessVersion, User, utcnow
 from ..roles import ADMIN, DESIGNER
 from . import deploy as deploy_service
@@ -42,9 +42,6 @@ NEW_DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def _designer(actor: Actor) -> None:
-    if not (actor.has(DESIGNER) or actor.has(ADMIN)):
-        raise Forbidden("only process designers edit diagrams")
 
 
 def _own_draft(s, actor: Actor, draft_id: int) -> DesignDraft:
@@ -67,7 +64,7 @@ class DraftView:
 
 
 def list_drafts(ctx: Context, actor: Actor) -> list[DraftView]:
-    _designer(actor)
+    require(actor, DESIGNER, what="edit process diagrams")
     with ctx.uow(write=False) as uow:
         rows = uow.session.scalars(select(DesignDraft).where(DesignDraft.owner_id == actor.user_id)
                                    .order_by(DesignDraft.updated_at.desc()))
@@ -82,7 +79,7 @@ def _view(s, d: DesignDraft) -> DraftView:
 
 
 def get_draft(ctx: Context, actor: Actor, draft_id: int) -> DraftView:
-    _designer(actor)
+    require(actor, DESIGNER, what="edit process diagrams")
     with ctx.uow(write=False) as uow:
         return _view(uow.session, _own_draft(uow.session, actor, draft_id))
 
@@ -99,7 +96,7 @@ def _form_example(ctx: Context, ref: str) -> dict:
 def new_draft(ctx: Context, actor: Actor, title: str = "", version_id: int | None = None,
               files: dict[str, bytes] | None = None) -> int:
     """A draft from a deployed version, from uploaded files (hardened loading), or a new empty diagram."""
-    _designer(actor)
+    require(actor, DESIGNER, what="edit process diagrams")
     with ctx.uow() as uow:
         s = uow.session
         forms, examples, base = {}, {}, None
@@ -141,7 +138,7 @@ def _safe_name(name: str) -> str:
 def save_draft(ctx: Context, actor: Actor, draft_id: int, files: dict, forms: dict, examples: dict,
                title: str | None = None) -> datetime:
     """Store the designer's work as it is (even when it does not validate yet)."""
-    _designer(actor)
+    require(actor, DESIGNER, what="edit process diagrams")
     if not isinstance(files, dict) or not files or len(files) > MAX_FILES:
         raise InvalidInput("a draft holds 1 to 20 diagrams", field="files")
     if not isinstance(forms, dict) or not isinstance(examples, dict):
@@ -238,7 +235,7 @@ class VersionRow:
 
 
 def versions(ctx: Context, actor: Actor, process_id: str | None = None) -> list[VersionRow]:
-    _designer(actor)
+    require(actor, DESIGNER, what="edit process diagrams")
     with ctx.uow(write=False) as uow:
         stmt = (select(ProcessVersion, ProcessDefinition, User.display_name)
                 .join(ProcessDefinition, ProcessDefinition.id == ProcessVersion.definition_id)
@@ -284,7 +281,7 @@ def _elements(sources: dict) -> dict[str, dict]:
 
 def diff(ctx: Context, actor: Actor, version_id: int, against_id: int | None = None) -> dict:
     """Elements added, removed and changed between a version and the one before it (or ``against_id``)."""
-    _designer(actor)
+    require(actor, DESIGNER, what="edit process diagrams")
     with ctx.uow(write=False) as uow:
         s = uow.session
         new = s.get(ProcessVersion, version_id)

@@ -12,10 +12,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
-from ..actors import Actor
+from ..actors import Actor, require
 from ..context import Context
 from ..models import Agency, HumanTask, Instance, KpiScore, ProcessDefinition, utcnow
-from .central import MAIN_PROCESS, _central, stages_of
+from ..roles import CENTRAL
+from .central import MAIN_PROCESS, stages_of
 
 THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 STATE_TH = {"done": "เสร็จแล้ว", "current": "กำลังดำเนินการ", "todo": "ยังไม่ถึง"}
@@ -44,7 +45,7 @@ def _sheet(wb, title: str, headers: list[str], rows: list[list]) -> None:
 
 
 def workbook(ctx: Context, actor: Actor, fiscal_year: int) -> bytes:
-    _central(actor)
+    require(actor, CENTRAL, what="export every agency")
     tz = ZoneInfo(ctx.settings.timezone)
     now = utcnow()
     with ctx.uow(write=False) as uow:

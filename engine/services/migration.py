@@ -13,11 +13,11 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from .. import audit
-from ..actors import Actor
+from ..actors import Actor, require
 from ..context import Context
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from ..models import Agency, Instance, ProcessVersion, utcnow
-from ..roles import ADMIN, DESIGNER
+from ..roles import DESIGNER
 from ..runtime import SERIALIZER
 from .state import load_instance, load_workflow, save_workflow
 
@@ -35,9 +35,6 @@ class Candidate:
     reasons: tuple[str, ...]
 
 
-def _designer(actor: Actor) -> None:
-    if not (actor.has(DESIGNER) or actor.has(ADMIN)):
-        raise Forbidden("only process designers migrate instances")
 
 
 def _spec_dicts(version: ProcessVersion) -> dict[str, dict]:
@@ -77,7 +74,7 @@ def _check(ctx: Context, instance: Instance, target: ProcessVersion) -> tuple[st
 
 def preview(ctx: Context, actor: Actor, version_id: int) -> list[Candidate]:
     """Running instances on older versions of this process, and whether each can move to ``version_id``."""
-    _designer(actor)
+    require(actor, DESIGNER, what="migrate instances")
     with ctx.uow(write=False) as uow:
         s = uow.session
         target = s.get(ProcessVersion, version_id)
@@ -97,7 +94,7 @@ def preview(ctx: Context, actor: Actor, version_id: int) -> list[Candidate]:
 
 def migrate(ctx: Context, actor: Actor, version_id: int, instance_ids: list[int]) -> int:
     """Move the chosen instances to ``version_id`` in one transaction; any that cannot move: none move."""
-    _designer(actor)
+    require(actor, DESIGNER, what="migrate instances")
     if not instance_ids:
         raise InvalidInput("choose at least one instance", field="instances")
     with ctx.uow() as uow:

@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from .. import audit
-from ..actors import Actor
+from ..actors import Actor, require
 from ..context import Context
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, NotFound
 from ..models import Deadline, Incident, Instance, Notification, SchedulerHeartbeat, utcnow
-from ..roles import ADMIN, CENTRAL
+from ..roles import CENTRAL
 
 
 @dataclass(frozen=True)
@@ -26,13 +26,10 @@ class Health:
     incidents: list[dict] = field(default_factory=list)
 
 
-def _operator(actor: Actor) -> None:
-    if not (actor.has(ADMIN) or actor.has(CENTRAL)):
-        raise Forbidden("operators only")
 
 
 def health(ctx: Context, actor: Actor, now: datetime | None = None) -> Health:
-    _operator(actor)
+    require(actor, CENTRAL, what="operate slaflow")
     now = now or utcnow()
     with ctx.uow(write=False) as uow:
         s = uow.session
@@ -55,7 +52,7 @@ def health(ctx: Context, actor: Actor, now: datetime | None = None) -> Health:
 
 def retry(ctx: Context, actor: Actor, incident_id: int) -> None:
     """Resolve an incident and put its failed timers back in the queue (the next sweep tries once more)."""
-    _operator(actor)
+    require(actor, CENTRAL, what="operate slaflow")
     with ctx.uow() as uow:
         s = uow.session
         incident = s.get(Incident, incident_id)

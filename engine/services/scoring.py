@@ -9,23 +9,18 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select
 
 from .. import audit
-from ..actors import Actor
+from ..actors import Actor, require
 from ..context import Context
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound
 from ..models import Agency, Instance, KpiScheme, KpiScore, ScoreCorrection, utcnow
-from ..roles import ADMIN, CENTRAL
+from ..roles import CENTRAL
 from ..scoring import calculator, collect, schemes
-
-
-def _central(actor: Actor) -> None:
-    if not (actor.has(CENTRAL) or actor.has(ADMIN)):
-        raise Forbidden("the central office only")
 
 
 def upload_scheme(ctx: Context, actor: Actor | None, text: str | bytes, filename: str) -> tuple[str, int, bool]:
     """Validate and store a scheme; identical content is not stored twice. (code, version, created)."""
     if actor is not None:
-        _central(actor)
+        require(actor, CENTRAL, what="manage scores")
     try:
         scheme = schemes.parse_scheme(text, filename)
     except schemes.SchemeInvalid as exc:
@@ -65,13 +60,14 @@ class SchemeRow:
     uploaded_at: object
 
 
-def list_schemes(ctx: Context) -> list[SchemeRow]:
+def list_schemes(ctx: Context, actor: Actor) -> list[SchemeRow]:
+    require(actor, CENTRAL, what="see the KPI schemes")
     with ctx.uow(write=False) as uow:
         return [SchemeRow(r.code, r.version, r.fiscal_year, r.title, r.uploaded_at)
                 for r in uow.session.scalars(select(KpiScheme).order_by(KpiScheme.code, KpiScheme.version.desc()))]
 
 
-def _latest_schemes(s) -> list[tuple[schemes.Scheme, int]]:
+def latest_schemes(s) -> list[tuple[schemes.Scheme, int]]:
     latest = {}
     for row in s.scalars(select(KpiScheme).order_by(KpiScheme.code, KpiScheme.version)):
         latest[row.code] = row
@@ -107,11 +103,11 @@ def _results(scheme: schemes.Scheme, items: list[collect.Collected]) -> dict:
 
 def recompute(ctx: Context, actor: Actor, fiscal_year: int, agency_ids: list[int] | None = None) -> int:
     """Score every agency of a fiscal year from its workflows; returns how many scores were written."""
-    _central(actor)
+    require(actor, CENTRAL, what="manage scores")
     written = 0
     with ctx.uow() as uow:
         s = uow.session
-        candidates = _latest_schemes(s)
+        candidates = latest_schemes(s)
         per_agency: dict[tuple[int, str], list] = {}
         for instance, process_id in collect.instances_of_year(s, fiscal_year, agency_ids):
             item = collect.collect(s, instance, process_id)
@@ -140,8 +136,9 @@ def recompute(ctx: Context, actor: Actor, fiscal_year: int, agency_ids: list[int
 
 
 def correct(ctx: Context, actor: Actor, instance_id: int, indicator: str, value, reason: str) -> None:
-    """The central office corrects a result that feeds scoring; the reason is required and audited."""
-    _central(actor)
+    """The central office corrects a result that feeds scoring (the reason is required and audited);
+    the agency's scores for that fiscal year are computed again."""
+    require(actor, CENTRAL, what="manage scores")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("a reason is required", field="reason")
@@ -164,7 +161,9 @@ def correct(ctx: Context, actor: Actor, instance_id: int, indicator: str, value,
         audit.record(s, actor, "score.correct", agency_id=instance.agency_id, instance_id=instance_id,
                      before={indicator: previous.value.get("value")} if previous else None,
                      after={indicator: value}, comment=reason)
+        agency_id, fiscal_year = instance.agency_id, instance.fiscal_year
         uow.commit()
+    recompute(ctx, actor, fiscal_year, [agency_id])
 
 
 @dataclass(frozen=True)
@@ -190,7 +189,7 @@ def scorecard(ctx: Context, actor: Actor, agency_id: int, fiscal_year: int) -> S
         instances = [{"id": i.id, "service_process": i.service_process, "status": i.status}
                      for i in s.scalars(select(Instance).where(Instance.agency_id == agency_id,
                                                                Instance.fiscal_year == fiscal_year))]
-        standard = next((sc for sc, _ in _latest_schemes(s) if sc.data.get("classification")), None)
+        standard = next((sc for sc, _ in latest_schemes(s) if sc.data.get("classification")), None)
     classification = None
     if standard is not None and scores:
         classification = calculator.classify(standard, [Decimal(x["score"]) for x in scores])

@@ -49,3 +49,14 @@ def test_create_agency_and_user_then_edit_roles(client, world):
                                           "password": "long-enough-1", "csrf_token": token})
     assert r.status_code == 400
     assert html
+
+
+def test_duplicate_codes_and_usernames_are_field_errors(client, world):
+    login(client, "admin")
+    token = csrf_token(client, "/admin/agencies")
+    dup = client.post("/admin/agencies", data={"code": "A", "name": "ซ้ำ", "region": "ภาคเหนือ", "csrf_token": token})
+    assert dup.status_code == 400 and "ไม่สามารถรับค่านี้ได้" in dup.get_data(as_text=True)
+    dup = client.post("/admin/users", data={"username": "officer.a", "display_name": "ซ้ำ", "roles": ["designer"],
+                                            "password": "long-enough-1", "csrf_token": token})
+    assert dup.status_code == 400
+    assert client.get("/admin/users/999999").status_code == 404
