@@ -8,7 +8,7 @@ from sqlalchemy import select
 from .actors import Actor
 from .context import Context
 from .fiscal import fiscal_year_of
-from .models import Agency, User
+from .models import User
 from .services import accounts, deploy, instances, scoring
 
 DEMO_PASSWORD = "slaflow-demo"  # noqa: S105 - published demo password, demo data only
@@ -76,7 +76,3 @@ def load(ctx: Context, today=None) -> list[tuple[str, str]]:
         instances.start(ctx, admin, "sla_lifecycle", codes[code], process, fy)
     return [(u, DEMO_PASSWORD) for u, *_ in USERS]
 
-
-def agency_ids(ctx: Context) -> dict[str, int]:
-    with ctx.uow(write=False) as uow:
-        return {a.code: a.id for a in uow.session.scalars(select(Agency))}

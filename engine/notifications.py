@@ -14,8 +14,6 @@ from .messages import render
 from .models import HumanTask, Instance, Notification, User, UserRole
 from .roles import AGENCY_ROLES
 
-KINDS = ("task_arrived", "task_returned", "report_late", "due_soon", "clock", "overdue", "message")
-
 
 def text(kind: str, params: dict | None, lang: str = "th", message: str = "") -> str:
     if kind == "message":

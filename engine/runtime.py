@@ -22,7 +22,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from .errors import Conflict, ScriptError, ScriptTimeout, SlaflowError
+from .errors import Conflict, ScriptError, SlaflowError
 from .scripting import SlaflowScriptEngine
 
 
@@ -47,7 +47,6 @@ def _make_serializer() -> BpmnWorkflowSerializer:
 
 
 SERIALIZER = _make_serializer()
-FULL_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(DEFAULT_CONFIG))
 
 
 @dataclass(frozen=True)
@@ -276,6 +275,3 @@ class translate_errors:
             raise ScriptError(message + where) from exc
         return False
 
-
-__all__ = ["Runtime", "UserTaskView", "TimerView", "specs_to_json", "specs_from_json", "ScriptTimeout",
-           "FULL_SERIALIZER"]

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from engine.bpmn.lint import START_DATA_SAMPLE
-from engine.errors import BpmnInvalid, Forbidden, InvalidInput, NotFound
+from engine.errors import BpmnInvalid, Forbidden, InvalidInput
 from engine.roles import DESIGNER, LANE_ROLES
 from engine.services import design, migration
 
@@ -75,13 +75,11 @@ def edit(draft_id: int):
     actor = _actor()
     ctx = engine_context()
     draft = design.get_draft(ctx, actor, draft_id)
-    forms_dir = sorted(str(p.relative_to(ctx.settings.forms_dir))
-                       for p in ctx.settings.forms_dir.glob("*/*.schema.json"))
     config = {
         "files": draft.files, "order": design.file_order(draft.files), "forms": draft.forms,
         "examples": draft.examples, "lang": _lang(),
         "moddle": json.loads(MODDLE.read_text(encoding="utf-8")), "handlers": sorted(ctx.handlers),
-        "laneNames": sorted(LANE_ROLES), "formsDir": forms_dir, "timerExamples": TIMER_EXAMPLES,
+        "laneNames": sorted(LANE_ROLES), "formsDir": design.available_forms(ctx), "timerExamples": TIMER_EXAMPLES,
         "blank": design.NEW_DIAGRAM, "csrfToken": generate_csrf(), "sample": START_DATA_SAMPLE,
         "saveUrl": url_for("designer.save", draft_id=draft_id),
         "validateUrl": url_for("designer.validate", draft_id=draft_id),
@@ -157,25 +155,15 @@ def deploy(draft_id: int):
 def version(version_id: int):
     actor = _actor()
     ctx = engine_context()
-    rows = [v for v in design.versions(ctx, actor) if v.id == version_id]
-    if not rows:
-        raise NotFound("version not found")
-    return render_template("designer/version.html", version=rows[0], diff=design.diff(ctx, actor, version_id),
+    return render_template("designer/version.html", version=design.version(ctx, actor, version_id),
+                           diff=design.diff(ctx, actor, version_id),
                            candidates=migration.preview(ctx, actor, version_id))
 
 
 @bp.route("/versions/<int:version_id>/files/<path:name>")
 @login_required
 def version_file(version_id: int, name: str):
-    actor = _actor()
-    with engine_context().uow(write=False) as uow:
-        from engine.models import ProcessVersion
-
-        pv = uow.session.get(ProcessVersion, version_id)
-        if pv is None or name not in pv.sources:
-            raise NotFound("file not found")
-        xml = pv.sources[name]
-    assert actor
+    xml = design.version_file(engine_context(), _actor(), version_id, name)
     return Response(xml, mimetype="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="{Path(name).name}"'})
 

@@ -4,8 +4,6 @@ from .base import Base, BigIntId, UTCDateTime, utcnow  # noqa: F401
 from .records import AuditEvent, Notification  # noqa: F401
 from .scoring import KpiScheme, KpiScore, ScoreCorrection  # noqa: F401
 from .timekeeping import (  # noqa: F401
-    DEADLINE_KINDS,
-    DEADLINE_STATUSES,
     MILESTONES,
     CalendarDay,
     Deadline,
@@ -14,8 +12,6 @@ from .timekeeping import (  # noqa: F401
     SchedulerHeartbeat,
 )
 from .workflow import (  # noqa: F401
-    INSTANCE_STATUSES,
-    TASK_STATUSES,
     DesignDraft,
     Document,
     HumanTask,

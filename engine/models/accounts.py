@@ -27,6 +27,7 @@ class Agency(Base):
     office_opens: Mapped[str] = mapped_column(String(5), default="08:30", server_default="08:30")
     office_closes: Mapped[str] = mapped_column(String(5), default="16:30", server_default="16:30")
 
+
 class User(Base):
     __tablename__ = "user_account"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -46,6 +47,7 @@ class User(Base):
     @property
     def roles(self) -> frozenset[str]:
         return frozenset(r.role for r in self.role_rows)
+
 
 class UserRole(Base):
     __tablename__ = "user_role"

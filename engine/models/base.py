@@ -15,6 +15,7 @@ from sqlalchemy.types import TypeDecorator
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
+
 class UTCDateTime(TypeDecorator):
     """Stores naive UTC, returns aware UTC datetimes on every backend."""
 
@@ -34,6 +35,7 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 BigIntId = BigInteger().with_variant(Integer, "sqlite")
+
 
 class Base(DeclarativeBase):
     pass

@@ -32,6 +32,7 @@ class AuditEvent(Base):
     after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     comment: Mapped[str] = mapped_column(Text, default="")
 
+
 class Notification(Base):
     """A message for one user, shown in the app and e-mailed from an outbox with retries.
 

@@ -34,6 +34,7 @@ class KpiScheme(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+
 class ScoreCorrection(Base):
     """The central office's correction of a result that feeds scoring (latest one wins), with its reason."""
 
@@ -46,6 +47,7 @@ class ScoreCorrection(Base):
     reason: Mapped[str] = mapped_column(Text)
     corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     corrected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
 
 class KpiScore(Base):
     """An agency's computed score under a scheme for a fiscal year, with the working."""

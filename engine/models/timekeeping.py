@@ -18,9 +18,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, BigIntId, UTCDateTime, utcnow
 
-DEADLINE_STATUSES = ("pending", "fired", "cancelled", "failed")
-
-DEADLINE_KINDS = ("timer", "reminder", "clock", "overdue")
 
 class Deadline(Base):
     """Something that happens at a time: a pending BPMN timer (copied from the workflow in the same
@@ -39,16 +36,17 @@ class Deadline(Base):
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
     spiff_task_id: Mapped[str] = mapped_column(String(64))
     bpmn_id: Mapped[str] = mapped_column(String(255))
-    kind: Mapped[str] = mapped_column(String(16), default="timer")
+    kind: Mapped[str] = mapped_column(String(16), default="timer")  # timer | reminder | clock | overdue
     task_id: Mapped[int | None] = mapped_column(BigIntId, nullable=True)
     params: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     expression: Mapped[str] = mapped_column(Text, default="", server_default="")  # timers: to recompute
     basis_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # timers: when it was set
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | fired | cancelled | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
 
 class Incident(Base):
     """Something that needs an operator: a stalled instance, a failing handler or timer."""
@@ -62,6 +60,7 @@ class Incident(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
+
 class SchedulerHeartbeat(Base):
     """The scheduler's health, written at every sweep."""
 
@@ -70,6 +69,7 @@ class SchedulerHeartbeat(Base):
     last_sweep_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     fired: Mapped[int] = mapped_column(Integer, default=0)
     failures: Mapped[int] = mapped_column(Integer, default=0)
+
 
 class CalendarDay(Base):
     """An administrator's change to the working-day calendar: an extra holiday (special holiday,
@@ -82,7 +82,9 @@ class CalendarDay(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+
 MILESTONES = ("forms_a_e", "plan_sla_photo", "report_6", "report_9", "report_12", "satisfaction")
+
 
 class ReportingMilestone(Base):
     """The reporting calendar of a fiscal year, editable by the central office."""

@@ -31,6 +31,7 @@ class ProcessDefinition(Base):
     name: Mapped[str] = mapped_column(String(255))
     latest_version: Mapped[int] = mapped_column(Integer, default=0)
 
+
 class ProcessVersion(Base):
     """One deployed version: its sources, its parsed spec (stored once) and its forms."""
 
@@ -52,7 +53,6 @@ class ProcessVersion(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     definition: Mapped[ProcessDefinition] = relationship()
 
-INSTANCE_STATUSES = ("running", "completed", "cancelled", "stalled", "error")
 
 class Instance(Base):
     """One running workflow: one per agency, service process and fiscal year."""
@@ -70,7 +70,7 @@ class Instance(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     service_process: Mapped[str] = mapped_column(String(255))
     fiscal_year: Mapped[int] = mapped_column(Integer)  # Buddhist Era, e.g. 2569
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running|completed|cancelled|stalled
     state: Mapped[str] = mapped_column(Text)  # SpiffWorkflow serialization without the spec
     # the top-level elements reached: {bpmn id: "done" | "current"}, for dashboards at national scale
     progress: Mapped[dict | None] = mapped_column(JSON, nullable=True)
@@ -83,7 +83,6 @@ class Instance(Base):
 
     __mapper_args__ = {"version_id_col": row_version}
 
-TASK_STATUSES = ("open", "completed", "cancelled")
 
 class HumanTask(Base):
     """A user task materialized at every save, so task lists never deserialize workflows."""
@@ -107,7 +106,7 @@ class HumanTask(Base):
     role: Mapped[str] = mapped_column(String(32))
     form: Mapped[str] = mapped_column(String(255), default="")
     instructions: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | completed | cancelled
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     draft: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -117,6 +116,7 @@ class HumanTask(Base):
     days_late: Mapped[int | None] = mapped_column(Integer, nullable=True)  # calendar days, when done late
     working_days_late: Mapped[int | None] = mapped_column(Integer, nullable=True)
     instance: Mapped[Instance] = relationship(lazy="raise")
+
 
 class Submission(Base):
     """The full data a user submitted for a task (the workflow keeps only the small fields)."""
@@ -130,6 +130,7 @@ class Submission(Base):
     data: Mapped[dict] = mapped_column(JSON)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
 
 class StoredFile(Base):
     """An uploaded file (evidence, photos), kept outside the web root under a random name."""
@@ -147,6 +148,7 @@ class StoredFile(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+
 class Document(Base):
     """A document produced by a workflow (e.g. the approved SLA), kept with its instance."""
 
@@ -158,6 +160,7 @@ class Document(Base):
     title: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)  # printable HTML
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
 
 class DesignDraft(Base):
     """A designer's work in progress: a bundle of BPMN files and the forms they use. Never runs."""

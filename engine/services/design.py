@@ -211,15 +211,12 @@ def deploy_draft(ctx: Context, actor: Actor, draft_id: int, note: str) -> deploy
     return result
 
 
-def forms_used(files: dict) -> list[str]:
-    refs = set()
-    for xml in files.values():
-        try:
-            tree = etree.fromstring(xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError:
-            continue
-        refs |= {form_reference(t) for t in tree.iterfind(".//bpmn:userTask", NS)} - {""}
-    return sorted(refs)
+def available_forms(ctx: Context) -> list[str]:
+    """Form references in the forms folder, for the designer's form picker."""
+    base = ctx.settings.forms_dir
+    return sorted(str(p.relative_to(base)) for p in base.glob("*/*.schema.json"))
+
+
 
 
 # -- deployed versions ------------------------------------------------------------------------------
@@ -234,7 +231,8 @@ class VersionRow:
     note: str
 
 
-def versions(ctx: Context, actor: Actor, process_id: str | None = None) -> list[VersionRow]:
+def versions(ctx: Context, actor: Actor, process_id: str | None = None,
+             version_id: int | None = None) -> list[VersionRow]:
     require(actor, DESIGNER, what="edit process diagrams")
     with ctx.uow(write=False) as uow:
         stmt = (select(ProcessVersion, ProcessDefinition, User.display_name)
@@ -243,8 +241,27 @@ def versions(ctx: Context, actor: Actor, process_id: str | None = None) -> list[
                 .order_by(ProcessDefinition.process_id, ProcessVersion.version.desc()))
         if process_id:
             stmt = stmt.where(ProcessDefinition.process_id == process_id)
+        if version_id is not None:
+            stmt = stmt.where(ProcessVersion.id == version_id)
         return [VersionRow(v.id, d.process_id, d.name, v.version, v.deployed_at, who or "", v.note)
                 for v, d, who in uow.session.execute(stmt)]
+
+
+def version(ctx: Context, actor: Actor, version_id: int) -> VersionRow:
+    rows = versions(ctx, actor, version_id=version_id)
+    if not rows:
+        raise NotFound("version not found")
+    return rows[0]
+
+
+def version_file(ctx: Context, actor: Actor, version_id: int, name: str) -> str:
+    """The BPMN XML of one file of a deployed version."""
+    require(actor, DESIGNER, what="download deployed diagrams")
+    with ctx.uow(write=False) as uow:
+        pv = uow.session.get(ProcessVersion, version_id)
+        if pv is None or name not in pv.sources:
+            raise NotFound("file not found")
+        return pv.sources[name]
 
 
 def _elements(sources: dict) -> dict[str, dict]:
