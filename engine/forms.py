@@ -22,6 +22,7 @@ _MESSAGES = {
     "format": ("รูปแบบ {limit} ไม่ถูกต้อง", "not a valid {limit}"),
     "additionalProperties": ("มีข้อมูลที่แบบฟอร์มไม่รู้จัก: {limit}", "unknown fields: {limit}"),
     "uniqueItems": ("มีรายการซ้ำกัน", "rows must not repeat"),
+    "file": ("ไม่พบไฟล์ที่แนบ", "the attached file was not found"),
 }
 _TYPES_TH = {"string": "ข้อความ", "integer": "จำนวนเต็ม", "number": "ตัวเลข", "boolean": "ใช่/ไม่ใช่",
              "array": "รายการ", "object": "กลุ่มข้อมูล"}
@@ -104,3 +105,8 @@ def workflow_data(schema: dict | None, data: dict) -> dict:
         return dict(data)
     props = schema.get("properties", {})
     return {k: v for k, v in data.items() if not (props.get(k) or {}).get("x-large")}
+
+
+def message(key: str, lang: str = "th") -> str:
+    th, en = _MESSAGES[key]
+    return th if lang == "th" else en

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from . import notifications
 from .config import Settings
 from .context import Context
+from .messages import render
 from .models import Notification, User, utcnow
 
 log = logging.getLogger(__name__)
@@ -42,9 +43,8 @@ def build_message(settings: Settings, user: User, note: Notification, base_url: 
     msg["To"] = formataddr((user.display_name, user.email))
     msg["Message-ID"] = make_msgid(domain="slaflow")
     link = f"{base_url.rstrip('/')}/tasks/{note.task_id}" if base_url and note.task_id else ""
-    greeting = f"เรียน {user.display_name}" if lang == "th" else f"Dear {user.display_name},"
-    footer = ("อีเมลฉบับนี้ส่งจากระบบ slaflow โดยอัตโนมัติ" if lang == "th"
-              else "This e-mail was sent automatically by slaflow.")
+    greeting = render("mail_greeting", lang, name=user.display_name)
+    footer = render("mail_footer", lang)
     msg.set_content("\n\n".join(part for part in (greeting, subject, link, footer) if part))
     return msg
 

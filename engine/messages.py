@@ -125,6 +125,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{percent}% of the allowed time used: {task} — {service_process} (due {due})",
     },
     "notify_message": {"th": "{text}", "en": "{text}"},
+    "mail_greeting": {"th": "เรียน {name}", "en": "Dear {name},"},
+    "mail_footer": {"th": "อีเมลฉบับนี้ส่งจากระบบ slaflow โดยอัตโนมัติ",
+                    "en": "This e-mail was sent automatically by slaflow."},
 }
 
 SEVERITY = {"error": {"th": "ข้อผิดพลาด", "en": "error"}, "warning": {"th": "คำเตือน", "en": "warning"}}

@@ -1,14 +1,12 @@
 """Printable documents (HTML, Thai, Buddhist Era dates) rendered from submitted data."""
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
-               "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+from engine.thaidate import be_date
+
 TIME_UNITS = {"working_days": "วันทำการ", "working_hours": "ชั่วโมงทำการ", "minutes": "นาที"}
 
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -17,16 +15,7 @@ _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
 
 def thai_date(value) -> str:
     """10 เมษายน พ.ศ. 2569"""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    if isinstance(value, datetime):
-        value = value.astimezone(ZoneInfo("Asia/Bangkok")).date()
-    if not isinstance(value, date):
-        return "-"
-    return f"{value.day} {THAI_MONTHS[value.month - 1]} พ.ศ. {value.year + 543}"
+    return be_date(value, "Asia/Bangkok", "th", long=True)
 
 
 def baht(value) -> str:

@@ -3,7 +3,6 @@ Thai headers, Buddhist Era dates."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -16,19 +15,12 @@ from ..actors import Actor, require
 from ..context import Context
 from ..models import Agency, HumanTask, Instance, KpiScore, ProcessDefinition, utcnow
 from ..roles import CENTRAL
+from ..thaidate import be_date
 from .central import MAIN_PROCESS, stages_of
 
-THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 STATE_TH = {"done": "เสร็จแล้ว", "current": "กำลังดำเนินการ", "todo": "ยังไม่ถึง"}
 HEADER = Font(bold=True, color="FFFFFF")
 FILL = PatternFill("solid", fgColor="1F4E8C")
-
-
-def be_date(value: datetime | None, tz: ZoneInfo) -> str:
-    if value is None:
-        return ""
-    local = value.astimezone(tz)
-    return f"{local.day} {THAI_MONTHS[local.month - 1]} {local.year + 543}"
 
 
 def _sheet(wb, title: str, headers: list[str], rows: list[list]) -> None:
@@ -62,7 +54,7 @@ def workbook(ctx: Context, actor: Actor, fiscal_year: int) -> bytes:
                                        "" if ln["value"] is None else str(ln["value"]), float(Decimal(ln["level"])),
                                        ln["days_late"], float(Decimal(ln["penalty"])), float(Decimal(ln["score"])),
                                        float(Decimal(proc["score"])), float(sc.score),
-                                       be_date(sc.computed_at, tz)])
+                                       be_date(sc.computed_at, tz, empty="")])
         stages = stages_of(s)
         late = dict(s.execute(select(HumanTask.agency_id, func.count()).where(
             HumanTask.status == "open", HumanTask.due_at < now).group_by(HumanTask.agency_id)).all())
@@ -77,8 +69,8 @@ def workbook(ctx: Context, actor: Actor, fiscal_year: int) -> bytes:
             a = agencies[inst.agency_id]
             cells = [STATE_TH[(inst.progress or {}).get(sid, "todo")] for sid, _ in stages]
             status_rows.append([a.code, a.name, a.ministry, a.region, inst.service_process, fiscal_year,
-                                *cells, late.get(a.id, 0), be_date(next_due.get(a.id), tz),
-                                be_date(inst.updated_at, tz)])
+                                *cells, late.get(a.id, 0), be_date(next_due.get(a.id), tz, empty=""),
+                                be_date(inst.updated_at, tz, empty="")])
     wb = Workbook()
     wb.remove(wb.active)
     _sheet(wb, "คะแนน", ["รหัสหน่วยงาน", "หน่วยงาน", "กระทรวง", "ภาค", "ปีงบประมาณ", "เกณฑ์", "กระบวนงาน",

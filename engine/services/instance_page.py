@@ -94,7 +94,7 @@ def get(ctx: Context, actor: Actor, instance_id: int) -> InstancePage:
                          .outerjoin(HumanTask, HumanTask.id == AuditEvent.task_id)
                          .where(AuditEvent.instance_id == instance.id, AuditEvent.action.in_(ACTIONS_SHOWN))
                          .order_by(AuditEvent.id.desc()).limit(500)).all()
-        events = [Event(ev.at, who or "ระบบ", ev.action, task_name or (ev.after or {}).get("timer", ""), ev.comment)
+        events = [Event(ev.at, who or "", ev.action, task_name or (ev.after or {}).get("timer", ""), ev.comment)
                   for ev, who, task_name in rows]
         documents = [{"id": d.id, "kind": d.kind, "title": d.title, "created_at": d.created_at}
                      for d in s.scalars(select(Document).where(Document.instance_id == instance.id)

@@ -149,6 +149,6 @@ def _check_files(s: Session, instance: Instance, data: dict, lang: str) -> None:
     errors = {}
     for path, file_id in refs:
         if file_id not in known:
-            errors.setdefault(path, []).append("ไม่พบไฟล์ที่แนบ" if lang == "th" else "the attached file was not found")
+            errors.setdefault(path, []).append(forms.message("file", lang))
     if errors:
         raise FormInvalid(errors)
