@@ -7,12 +7,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from .messages import render
 from .models import HumanTask, Instance, Notification, User, UserRole
 from .roles import AGENCY_ROLES
+
+_user, _role, _task = User.__table__, UserRole.__table__, HumanTask.__table__
+_HOLDERS = select(_user.c.id).join(_role, _role.c.user_id == _user.c.id).where(
+    _role.c.role == bindparam("role"), _user.c.active.is_(True))
+_HOLDERS_IN_AGENCY = _HOLDERS.where(_user.c.agency_id == bindparam("agency_id"))
+_LAST_DOER = (select(_task.c.completed_by_id)
+              .where(_task.c.instance_id == bindparam("instance_id"), _task.c.bpmn_id == bindparam("bpmn_id"),
+                     _task.c.status == "completed")
+              .order_by(_task.c.id.desc()).limit(1))
+_INSERT = insert(Notification.__table__)
 
 
 def text(kind: str, params: dict | None, lang: str = "th", message: str = "") -> str:
@@ -22,22 +32,22 @@ def text(kind: str, params: dict | None, lang: str = "th", message: str = "") ->
 
 
 def users_with_role(session: Session, role: str, agency_id: int | None) -> list[int]:
-    stmt = select(User.id).join(UserRole, UserRole.user_id == User.id).where(
-        UserRole.role == role, User.active.is_(True))
     if role in AGENCY_ROLES:
-        stmt = stmt.where(User.agency_id == agency_id)
-    return list(session.scalars(stmt))
+        return list(session.connection().scalars(_HOLDERS_IN_AGENCY, {"role": role, "agency_id": agency_id}))
+    return list(session.connection().scalars(_HOLDERS, {"role": role}))
 
 
 def add(session: Session, user_ids, kind: str, now: datetime, *, instance_id: int | None = None,
         task_id: int | None = None, params: dict | None = None, message: str = "") -> int:
-    count = 0
-    for user_id in dict.fromkeys(user_ids):
-        session.add(Notification(user_id=user_id, instance_id=instance_id, task_id=task_id, kind=kind,
-                                 params=params or {}, message=message[:4000], created_at=now,
-                                 email_status="pending", email_attempts=0, email_error="", next_attempt_at=now))
-        count += 1
-    return count
+    """One notification per user (duplicates dropped), inserted at once; the number written."""
+    rows = [dict(user_id=user_id, instance_id=instance_id, task_id=task_id, kind=kind, params=params or {},
+                 message=message[:4000], created_at=now, email_status="pending", email_attempts=0,
+                 email_error="", next_attempt_at=now)
+            for user_id in dict.fromkeys(user_ids)]
+    if rows:
+        session.flush()  # the instance or task it names may still be waiting in the session
+        session.connection().execute(_INSERT, rows)
+    return len(rows)
 
 
 def task_params(instance: Instance, task: HumanTask) -> dict:
@@ -46,9 +56,7 @@ def task_params(instance: Instance, task: HumanTask) -> dict:
 
 def new_task(session: Session, instance: Instance, task: HumanTask, now: datetime) -> None:
     """A task has arrived: tell its role, or the person who last did this step if it came back."""
-    previous = session.scalar(select(HumanTask.completed_by_id).where(
-        HumanTask.instance_id == instance.id, HumanTask.bpmn_id == task.bpmn_id,
-        HumanTask.status == "completed").order_by(HumanTask.id.desc()).limit(1))
+    previous = session.connection().scalar(_LAST_DOER, {"instance_id": instance.id, "bpmn_id": task.bpmn_id})
     params = task_params(instance, task)
     if previous is not None:
         add(session, [previous], "task_returned", now, instance_id=instance.id, task_id=task.id, params=params)

@@ -51,6 +51,8 @@ class UnitOfWork:
             self.session.close()
         if isinstance(exc, StaleDataError):
             raise Conflict("someone else changed this record first; reload and try again") from exc
+        if isinstance(exc, IntegrityError):
+            raise Conflict("the record already exists or conflicts with another one") from exc
         if isinstance(exc, OperationalError) and "locked" in str(exc).lower():
             raise Conflict("the database is busy with another change; try again") from exc
         return False

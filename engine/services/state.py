@@ -2,20 +2,47 @@
 
 At every save: the serialized state, the materialized human tasks, the deadline rows of pending
 timers, the instance status, and an incident when the instance has stalled.
+
+Saving is on every path that moves a workflow, so it speaks SQL Core with statements built once:
+the ORM stays for reading and for the rare changes (a task's due date moving).
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import calendar_context, notifications
 from ..context import Context
+from ..errors import Conflict
 from ..models import Deadline, HumanTask, Incident, Instance, ProcessVersion
 from ..roles import role_for_lane
 from . import task_deadlines
 
+_instance, _task, _deadline = Instance.__table__, HumanTask.__table__, Deadline.__table__
+_SAVE_INSTANCE = (
+    update(_instance).where(_instance.c.id == bindparam("_id"), _instance.c.row_version == bindparam("_seen"))
+    .values(state=bindparam("state"), updated_at=bindparam("updated_at"), progress=bindparam("progress"),
+            status=bindparam("status"), row_version=bindparam("row_version"))
+)
+_OPEN_TASKS = select(_task.c.id, _task.c.spiff_task_id, _task.c.due_at).where(
+    _task.c.instance_id == bindparam("instance_id"), _task.c.status == "open")
+_INSERT_TASK = insert(_task)
+_CLOSE_TASKS = (update(_task).where(_task.c.id.in_(bindparam("ids", expanding=True)))
+                .values(status="cancelled", completed_at=bindparam("now")))
+_PENDING_TIMERS = select(_deadline.c.id, _deadline.c.spiff_task_id, _deadline.c.due_at).where(
+    _deadline.c.instance_id == bindparam("instance_id"), _deadline.c.kind == "timer",
+    _deadline.c.status == "pending")
+_SAME_TIMER = select(_deadline.c.id).where(_deadline.c.instance_id == bindparam("instance_id"),
+                                           _deadline.c.spiff_task_id == bindparam("spiff_task_id"))
+_INSERT_DEADLINE = insert(_deadline)
+_REARM_TIMER = (update(_deadline).where(_deadline.c.id == bindparam("_id"))
+                .values(status="pending", due_at=bindparam("due_at"), last_error=""))
+_MOVE_TIMER = update(_deadline).where(_deadline.c.id == bindparam("_id")).values(due_at=bindparam("due_at"))
+_DROP_TIMERS = (update(_deadline).where(_deadline.c.id.in_(bindparam("ids", expanding=True)))
+                .values(status="cancelled"))
 
 def load_instance(session: Session, instance_id: int, lock: bool = True) -> Instance | None:
     stmt = select(Instance).where(Instance.id == instance_id)
@@ -34,81 +61,78 @@ def load_workflow(ctx: Context, instance: Instance):
 
 
 def save_workflow(session: Session, ctx: Context, instance: Instance, wf, now: datetime) -> None:
-    instance.state = ctx.runtime.dump(wf)
-    instance.updated_at = now
-    instance.progress = ctx.runtime.top_level_progress(wf)
+    # changes the caller made through the ORM go first, so the statements below see them
+    session.flush()
+    conn = session.connection()
     ready = ctx.runtime.ready_user_tasks(wf)
     timers = ctx.runtime.timers(wf)
-    calendar = calendar_context.for_session(session, ctx.settings.timezone, instance.agency_id)
-    with session.no_autoflush, calendar_context.using(calendar):  # one flush at commit, not one per query
-        _sync_human_tasks(session, ctx, instance, ready, now)
-        _sync_deadlines(session, instance, timers, now)
+    status = instance.status
     if wf.is_completed():
-        instance.status = "completed"
+        status = "completed"
     elif not ready and not timers and not ctx.runtime.has_waiting_events(wf):
-        if instance.status != "stalled":
+        if status != "stalled":
             session.add(Incident(instance_id=instance.id, kind="stalled", created_at=now,
                                  message="instance is not finished but has no ready task and no pending timer"))
-        instance.status = "stalled"
-    elif instance.status == "stalled":
-        instance.status = "running"
+        status = "stalled"
+    elif status == "stalled":
+        status = "running"
+    values = dict(state=ctx.runtime.dump(wf), updated_at=now, progress=ctx.runtime.top_level_progress(wf),
+                  status=status, row_version=instance.row_version + 1)
+    # the version check: a writer who read the same version earlier loses, nothing of it is kept
+    if conn.execute(_SAVE_INSTANCE, {"_id": instance.id, "_seen": instance.row_version, **values}).rowcount != 1:
+        raise Conflict("someone else changed this record first; reload and try again")
+    for key, value in values.items():
+        set_committed_value(instance, key, value)
+    calendar = calendar_context.for_session(session, ctx.settings.timezone, instance.agency_id)
+    with calendar_context.using(calendar):
+        _sync_human_tasks(session, ctx, instance, ready, now)
+        _sync_deadlines(session, instance, timers, now)
 
 
 def _sync_human_tasks(session: Session, ctx: Context, instance: Instance, ready, now: datetime) -> None:
-    open_rows = {
-        row.spiff_task_id: row
-        for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                           HumanTask.status == "open"))
-    }
-    # rows changed in memory but not flushed yet (the task just submitted) count as they are now
-    open_rows = {k: row for k, row in open_rows.items() if row.status == "open"}
-    wanted = {view.spiff_task_id for view in ready}
+    conn = session.connection()
+    open_rows = {row.spiff_task_id: row for row in conn.execute(_OPEN_TASKS, {"instance_id": instance.id})}
     for view in ready:
-        row = open_rows.get(view.spiff_task_id)
+        row = open_rows.pop(view.spiff_task_id, None)
         if row is not None:
             # a fired deadline leaves the task its due date: only a new date replaces it
             if view.due_at is not None and row.due_at != view.due_at:
-                row.due_at = view.due_at
-                task_deadlines.sync(session, row, ctx.settings, now)
+                task = session.get(HumanTask, row.id)
+                task.due_at = view.due_at
+                task_deadlines.sync(session, task, ctx.settings, now)
             continue
-        task = HumanTask(
-            instance_id=instance.id, agency_id=instance.agency_id, spiff_task_id=view.spiff_task_id,
-            bpmn_id=view.bpmn_id, name=view.name, lane=view.lane, role=role_for_lane(view.lane) or "officer",
-            form=view.form, instructions=view.instructions, status="open", created_at=now, due_at=view.due_at,
-        )
-        session.add(task)
-        session.flush()  # the task id goes into its notifications and deadlines
+        values = dict(instance_id=instance.id, agency_id=instance.agency_id, spiff_task_id=view.spiff_task_id,
+                      bpmn_id=view.bpmn_id, name=view.name, lane=view.lane,
+                      role=role_for_lane(view.lane) or "officer", form=view.form, instructions=view.instructions,
+                      status="open", created_at=now, due_at=view.due_at)
+        new_id = conn.execute(_INSERT_TASK, values).inserted_primary_key[0]
+        task = HumanTask(id=new_id, **values)  # its value for notices and deadlines; not in the session
         notifications.new_task(session, instance, task, now)
-        task_deadlines.sync(session, task, ctx.settings, now)
-    for spiff_id, row in open_rows.items():
-        if spiff_id not in wanted:
-            row.status = "cancelled"
-            row.completed_at = now
-            task_deadlines.cancel(session, row)
+        task_deadlines.plan_new(session, task, ctx.settings, now)
+    if open_rows:  # tasks the workflow no longer waits for (a boundary event took another path)
+        gone = [row.id for row in open_rows.values()]
+        conn.execute(_CLOSE_TASKS, {"ids": gone, "now": now})
+        task_deadlines.cancel_ids(session, gone)
 
 
 def _sync_deadlines(session: Session, instance: Instance, timers, now: datetime) -> None:
-    rows = {
-        row.spiff_task_id: row
-        for row in session.scalars(select(Deadline).where(Deadline.instance_id == instance.id,
-                                                          Deadline.kind == "timer",
-                                                          Deadline.status == "pending"))
-    }
-    rows = {k: row for k, row in rows.items() if row.status == "pending"}
-    wanted = {t.spiff_task_id: t for t in timers}
-    for spiff_id, timer in wanted.items():
-        row = rows.get(spiff_id)
-        if row is None:
-            existing = session.scalar(select(Deadline).where(Deadline.instance_id == instance.id,
-                                                             Deadline.spiff_task_id == spiff_id))
-            if existing is not None:  # a cycle timer that fired and waits again
-                existing.status, existing.due_at, existing.last_error = "pending", timer.due_at, ""
-                continue
-            session.add(Deadline(instance_id=instance.id, spiff_task_id=spiff_id, bpmn_id=timer.bpmn_id,
-                                 kind="timer", due_at=timer.due_at, status="pending", attempts=0, last_error="",
-                                 expression=timer.expression, basis_at=now))
-        elif row.due_at != timer.due_at:
-            row.due_at = timer.due_at
-    for spiff_id, row in rows.items():
-        if spiff_id not in wanted:
-            row.status = "cancelled"
+    conn = session.connection()
+    rows = {row.spiff_task_id: row for row in conn.execute(_PENDING_TIMERS, {"instance_id": instance.id})}
+    new = []
+    for timer in timers:
+        row = rows.pop(timer.spiff_task_id, None)
+        if row is not None:
+            if row.due_at != timer.due_at:
+                conn.execute(_MOVE_TIMER, {"_id": row.id, "due_at": timer.due_at})
+            continue
+        existing = conn.scalar(_SAME_TIMER, {"instance_id": instance.id, "spiff_task_id": timer.spiff_task_id})
+        if existing is not None:  # a cycle timer that fired and waits again
+            conn.execute(_REARM_TIMER, {"_id": existing, "due_at": timer.due_at})
+            continue
+        new.append(dict(instance_id=instance.id, spiff_task_id=timer.spiff_task_id, bpmn_id=timer.bpmn_id,
+                        kind="timer", due_at=timer.due_at, status="pending", attempts=0, last_error="",
+                        expression=timer.expression, basis_at=now))
+    if new:
+        conn.execute(_INSERT_DEADLINE, new)
+    if rows:
+        conn.execute(_DROP_TIMERS, {"ids": [row.id for row in rows.values()]})

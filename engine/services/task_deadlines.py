@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..calendar_context import current
 from ..config import Settings
 from ..models import Deadline, HumanTask
+
+_CANCEL = (update(Deadline.__table__)
+           .where(Deadline.__table__.c.task_id.in_(bindparam("task_ids", expanding=True)),
+                  Deadline.__table__.c.status == "pending", Deadline.__table__.c.kind != "timer")
+           .values(status="cancelled"))
+_INSERT = insert(Deadline.__table__)
 
 
 def plan(task: HumanTask, settings: Settings, now: datetime) -> list[dict]:
@@ -37,10 +43,21 @@ def plan(task: HumanTask, settings: Settings, now: datetime) -> list[dict]:
 
 def cancel(session: Session, task: HumanTask) -> None:
     """Drop a finished task's pending reminders (a task without a due date never had any)."""
-    if task.due_at is None:
-        return
-    session.execute(update(Deadline).where(Deadline.task_id == task.id, Deadline.status == "pending",
-                                           Deadline.kind != "timer").values(status="cancelled"))
+    if task.due_at is not None:
+        cancel_ids(session, [task.id])
+
+
+def cancel_ids(session: Session, task_ids: list[int]) -> None:
+    session.connection().execute(_CANCEL, {"task_ids": task_ids})
+
+
+def plan_new(session: Session, task: HumanTask, settings: Settings, now: datetime) -> None:
+    """The deadline rows of a task just created (it has none yet)."""
+    rows = [dict(instance_id=task.instance_id, spiff_task_id=row["key"], bpmn_id=task.bpmn_id, kind=row["kind"],
+                 task_id=task.id, params=row["params"], due_at=row["due_at"], status="pending", attempts=0,
+                 last_error="", expression="") for row in plan(task, settings, now)]
+    if rows:
+        session.connection().execute(_INSERT, rows)
 
 
 def sync(session: Session, task: HumanTask, settings: Settings, now: datetime) -> None:

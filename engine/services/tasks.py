@@ -5,8 +5,9 @@ import json
 import math
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, null, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit, calendar_context, forms
 from ..actors import Actor
@@ -89,6 +90,16 @@ def save_draft(ctx: Context, actor: Actor, task_id: int, data: dict) -> None:
         uow.commit()
 
 
+_TASK_AND_INSTANCE = (select(HumanTask, Instance).join(Instance, Instance.id == HumanTask.instance_id)
+                      .where(HumanTask.id == bindparam("task_id")).with_for_update(of=Instance))
+_INSERT_SUBMISSION = insert(Submission.__table__)
+_COMPLETE_TASK = (update(HumanTask.__table__)
+                  .where(HumanTask.__table__.c.id == bindparam("_id"), HumanTask.__table__.c.status == "open")
+                  .values(status="completed", draft=null(), assignee_id=bindparam("assignee_id"),
+                          completed_at=bindparam("completed_at"), completed_by_id=bindparam("completed_by_id"),
+                          days_late=bindparam("days_late"), working_days_late=bindparam("working_days_late")))
+
+
 def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th") -> None:
     """Validate against the form, complete the task, run to the next wait state, save: or change nothing."""
     if not isinstance(data, dict):
@@ -97,13 +108,13 @@ def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th
     with ctx.uow() as uow:
         s = uow.session
         # the task with its instance, the instance row locked where the database can
-        found = s.execute(select(HumanTask, Instance).join(Instance, Instance.id == HumanTask.instance_id)
-                          .where(HumanTask.id == task_id).with_for_update(of=Instance)).first()
+        found = s.execute(_TASK_AND_INSTANCE, {"task_id": task_id}).first()
         if found is None:
             raise NotFound("task not found")
         task, instance = found
         task = _workable_task(s, actor, task_id)
-        _take(task, actor)
+        if task.assignee_id not in (None, actor.user_id):
+            raise Conflict("someone else has claimed this task")
         if instance.status not in ("running", "stalled"):
             raise Conflict(f"the workflow is {instance.status}")
         key = (instance.version_id, task.form)
@@ -111,31 +122,35 @@ def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th
         forms.validate(schema, data, lang, cache_key=key)
         _check_files(s, instance, data, lang)
         now = utcnow()
-        submission = Submission(instance_id=instance.id, task_id=task.id, bpmn_id=task.bpmn_id, data=data,
-                                submitted_by_id=actor.user_id, submitted_at=now)
-        s.add(submission)
+        conn = s.connection()
+        # stored first: a service task right after this one may read it (ctx.submission)
+        submission_id = conn.execute(_INSERT_SUBMISSION, dict(
+            instance_id=instance.id, task_id=task.id, bpmn_id=task.bpmn_id, data=data,
+            submitted_by_id=actor.user_id, submitted_at=now)).inserted_primary_key[0]
         wf = load_workflow(ctx, instance)
         with running(s, instance, now, ctx.settings.timezone):
             ctx.runtime.complete(wf, task.spiff_task_id, forms.workflow_data(schema, data))
-        task.status, task.completed_at, task.completed_by_id = "completed", now, actor.user_id
-        task.draft = None
-        _record_lateness(s, ctx, instance, task, now)
+        done = dict(status="completed", draft=None, assignee_id=actor.user_id, completed_at=now,
+                    completed_by_id=actor.user_id, **_lateness(s, ctx, instance, task, now))
+        if conn.execute(_COMPLETE_TASK, {"_id": task.id, **done}).rowcount != 1:
+            raise Conflict("the task is no longer open")
+        for name, value in done.items():
+            set_committed_value(task, name, value)
         task_deadlines.cancel(s, task)
         save_workflow(s, ctx, instance, wf, now)
-        uow.flush()
         audit.record(s, actor, "task.submit", agency_id=task.agency_id, instance_id=instance.id, task_id=task.id,
-                     after={"task": task.bpmn_id, "submission_id": submission.id})
+                     after={"task": task.bpmn_id, "submission_id": submission_id})
         uow.commit()
 
 
-def _record_lateness(s: Session, ctx: Context, instance: Instance, task: HumanTask, now) -> None:
+def _lateness(s: Session, ctx: Context, instance: Instance, task: HumanTask, now) -> dict:
     """Days late (calendar and working days) of a task done after its due date, for scoring."""
     if task.due_at is None or now <= task.due_at:
-        return
+        return {"days_late": None, "working_days_late": None}
     calendar = calendar_context.for_session(s, ctx.settings.timezone, instance.agency_id)
-    task.days_late = math.ceil((now - task.due_at) / timedelta(days=1))
-    task.working_days_late = calendar.calendar.working_days_between(
-        task.due_at.astimezone(calendar.tz).date(), now.astimezone(calendar.tz).date())
+    return {"days_late": math.ceil((now - task.due_at) / timedelta(days=1)),
+            "working_days_late": calendar.calendar.working_days_between(
+                task.due_at.astimezone(calendar.tz).date(), now.astimezone(calendar.tz).date())}
 
 
 def _check_files(s: Session, instance: Instance, data: dict, lang: str) -> None:
