@@ -41,10 +41,9 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        if conn.get_execution_options().get(WRITE_OPTION):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            conn.exec_driver_sql("BEGIN")
+        # straight to the driver: a bare BEGIN needs nothing of the statement machinery
+        immediate = conn.get_execution_options().get(WRITE_OPTION)
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 

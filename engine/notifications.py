@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from .messages import render
@@ -15,13 +15,22 @@ from .models import HumanTask, Instance, Notification, User, UserRole
 from .roles import AGENCY_ROLES
 
 _user, _role, _task = User.__table__, UserRole.__table__, HumanTask.__table__
-_HOLDERS = select(_user.c.id).join(_role, _role.c.user_id == _user.c.id).where(
-    _role.c.role == bindparam("role"), _user.c.active.is_(True))
-_HOLDERS_IN_AGENCY = _HOLDERS.where(_user.c.agency_id == bindparam("agency_id"))
-_LAST_DOER = (select(_task.c.completed_by_id)
+
+
+def _holders(*columns, agency: bool):
+    stmt = select(_user.c.id, *columns).join(_role, _role.c.user_id == _user.c.id).where(
+        _role.c.role == bindparam("role"), _user.c.active.is_(True))
+    return stmt.where(_user.c.agency_id == bindparam("agency_id")) if agency else stmt
+
+
+_HOLDERS = {agency: _holders(agency=agency) for agency in (False, True)}
+_LAST_DOER = (select(_task.c.completed_by_id, literal(1).label("returned"))
               .where(_task.c.instance_id == bindparam("instance_id"), _task.c.bpmn_id == bindparam("bpmn_id"),
-                     _task.c.status == "completed")
-              .order_by(_task.c.id.desc()).limit(1))
+                     _task.c.status == "completed", _task.c.completed_by_id.is_not(None))
+              .order_by(_task.c.id.desc()).limit(1).subquery())
+# who hears of a new task, in one query: who last did this step (it came back), else the role's holders
+_NEW_TASK_READERS = {agency: union_all(select(_LAST_DOER), _holders(literal(0), agency=agency))
+                     for agency in (False, True)}
 _INSERT = insert(Notification.__table__)
 
 
@@ -32,9 +41,7 @@ def text(kind: str, params: dict | None, lang: str = "th", message: str = "") ->
 
 
 def users_with_role(session: Session, role: str, agency_id: int | None) -> list[int]:
-    if role in AGENCY_ROLES:
-        return list(session.connection().scalars(_HOLDERS_IN_AGENCY, {"role": role, "agency_id": agency_id}))
-    return list(session.connection().scalars(_HOLDERS, {"role": role}))
+    return list(session.connection().scalars(_HOLDERS[role in AGENCY_ROLES], {"role": role, "agency_id": agency_id}))
 
 
 def add(session: Session, user_ids, kind: str, now: datetime, *, instance_id: int | None = None,
@@ -56,13 +63,16 @@ def task_params(instance: Instance, task: HumanTask) -> dict:
 
 def new_task(session: Session, instance: Instance, task: HumanTask, now: datetime) -> None:
     """A task has arrived: tell its role, or the person who last did this step if it came back."""
-    previous = session.connection().scalar(_LAST_DOER, {"instance_id": instance.id, "bpmn_id": task.bpmn_id})
+    readers = session.connection().execute(_NEW_TASK_READERS[task.role in AGENCY_ROLES], {
+        "instance_id": instance.id, "bpmn_id": task.bpmn_id, "role": task.role, "agency_id": instance.agency_id,
+    }).all()
+    previous = [user_id for user_id, returned in readers if returned]
     params = task_params(instance, task)
-    if previous is not None:
-        add(session, [previous], "task_returned", now, instance_id=instance.id, task_id=task.id, params=params)
+    if previous:
+        add(session, previous, "task_returned", now, instance_id=instance.id, task_id=task.id, params=params)
     else:
-        add(session, users_with_role(session, task.role, instance.agency_id), "task_arrived", now,
-            instance_id=instance.id, task_id=task.id, params=params)
+        add(session, [user_id for user_id, _ in readers], "task_arrived", now, instance_id=instance.id,
+            task_id=task.id, params=params)
 
 
 def task_deadline(session: Session, instance: Instance, task: HumanTask, kind: str, params: dict, now: datetime,

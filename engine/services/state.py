@@ -8,6 +8,7 @@ the ORM stays for reading and for the rare changes (a task's due date moving).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select, update
@@ -19,6 +20,7 @@ from ..context import Context
 from ..errors import Conflict
 from ..models import Deadline, HumanTask, Incident, Instance, ProcessVersion
 from ..roles import role_for_lane
+from ..runtime import TimerView
 from . import task_deadlines
 
 _instance, _task, _deadline = Instance.__table__, HumanTask.__table__, Deadline.__table__
@@ -60,7 +62,18 @@ def load_workflow(ctx: Context, instance: Instance):
     return ctx.runtime.load(instance.state, spec, subs)
 
 
-def save_workflow(session: Session, ctx: Context, instance: Instance, wf, now: datetime) -> None:
+@dataclass(frozen=True)
+class Known:
+    """What a caller read under the instance's lock before running the workflow, so that saving need
+    not read it again: the open task rows, and the pending timers of the state as loaded (valid only
+    when the caller changed no timer row: the rows then still match them)."""
+
+    open_tasks: dict[str, tuple[int, datetime | None]]  # spiff task id -> (row id, due date)
+    timers: list[TimerView]
+
+
+def save_workflow(session: Session, ctx: Context, instance: Instance, wf, now: datetime,
+                  known: Known | None = None) -> None:
     # changes the caller made through the ORM go first, so the statements below see them
     session.flush()
     conn = session.connection()
@@ -85,19 +98,25 @@ def save_workflow(session: Session, ctx: Context, instance: Instance, wf, now: d
         set_committed_value(instance, key, value)
     calendar = calendar_context.for_session(session, ctx.settings.timezone, instance.agency_id)
     with calendar_context.using(calendar):
-        _sync_human_tasks(session, ctx, instance, ready, now)
-        _sync_deadlines(session, instance, timers, now)
+        _sync_human_tasks(session, ctx, instance, ready, now, known.open_tasks if known else None)
+        if known is None or known.timers != timers:
+            _sync_deadlines(session, instance, timers, now)
 
 
-def _sync_human_tasks(session: Session, ctx: Context, instance: Instance, ready, now: datetime) -> None:
+def _sync_human_tasks(session: Session, ctx: Context, instance: Instance, ready, now: datetime,
+                      open_rows: dict[str, tuple[int, datetime | None]] | None) -> None:
     conn = session.connection()
-    open_rows = {row.spiff_task_id: row for row in conn.execute(_OPEN_TASKS, {"instance_id": instance.id})}
+    if open_rows is None:
+        open_rows = {row.spiff_task_id: (row.id, row.due_at)
+                     for row in conn.execute(_OPEN_TASKS, {"instance_id": instance.id})}
+    open_rows = dict(open_rows)
     for view in ready:
         row = open_rows.pop(view.spiff_task_id, None)
         if row is not None:
             # a fired deadline leaves the task its due date: only a new date replaces it
-            if view.due_at is not None and row.due_at != view.due_at:
-                task = session.get(HumanTask, row.id)
+            row_id, due_at = row
+            if view.due_at is not None and due_at != view.due_at:
+                task = session.get(HumanTask, row_id)
                 task.due_at = view.due_at
                 task_deadlines.sync(session, task, ctx.settings, now)
             continue
@@ -110,7 +129,7 @@ def _sync_human_tasks(session: Session, ctx: Context, instance: Instance, ready,
         notifications.new_task(session, instance, task, now)
         task_deadlines.plan_new(session, task, ctx.settings, now)
     if open_rows:  # tasks the workflow no longer waits for (a boundary event took another path)
-        gone = [row.id for row in open_rows.values()]
+        gone = [row_id for row_id, _ in open_rows.values()]
         conn.execute(_CLOSE_TASKS, {"ids": gone, "now": now})
         task_deadlines.cancel_ids(session, gone)
 

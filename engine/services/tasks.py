@@ -17,7 +17,7 @@ from ..files import file_refs
 from ..handler_context import running
 from ..models import HumanTask, Instance, StoredFile, Submission, utcnow
 from . import task_deadlines
-from .state import load_workflow, save_workflow
+from .state import Known, load_workflow, save_workflow
 
 MAX_DATA_BYTES = 1_000_000
 
@@ -31,7 +31,12 @@ def _visible_task(s: Session, actor: Actor, task_id: int) -> HumanTask:
 
 
 def _workable_task(s: Session, actor: Actor, task_id: int) -> HumanTask:
-    task = _visible_task(s, actor, task_id)
+    return _check_workable(actor, _visible_task(s, actor, task_id))
+
+
+def _check_workable(actor: Actor, task: HumanTask) -> HumanTask:
+    if not actor.can_see_agency(task.agency_id):
+        raise NotFound("task not found")
     if not actor.can_do(task.role, task.agency_id):
         raise Forbidden("this task belongs to another role")
     if task.status != "open":
@@ -90,8 +95,13 @@ def save_draft(ctx: Context, actor: Actor, task_id: int, data: dict) -> None:
         uow.commit()
 
 
-_TASK_AND_INSTANCE = (select(HumanTask, Instance).join(Instance, Instance.id == HumanTask.instance_id)
-                      .where(HumanTask.id == bindparam("task_id")).with_for_update(of=Instance))
+# the task's instance (its row locked where the database can) with every open task of it: the
+# submitted one, and the others saving must know about, read once under the lock
+_INSTANCE_AND_OPEN_TASKS = (
+    select(Instance, HumanTask).join(HumanTask, HumanTask.instance_id == Instance.id)
+    .where(Instance.id == select(HumanTask.instance_id).where(HumanTask.id == bindparam("task_id"))
+           .scalar_subquery(), HumanTask.status == "open")
+    .with_for_update(of=Instance))
 _INSERT_SUBMISSION = insert(Submission.__table__)
 _COMPLETE_TASK = (update(HumanTask.__table__)
                   .where(HumanTask.__table__.c.id == bindparam("_id"), HumanTask.__table__.c.status == "open")
@@ -107,12 +117,13 @@ def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th
     _check_size(data)
     with ctx.uow() as uow:
         s = uow.session
-        # the task with its instance, the instance row locked where the database can
-        found = s.execute(_TASK_AND_INSTANCE, {"task_id": task_id}).first()
-        if found is None:
-            raise NotFound("task not found")
-        task, instance = found
-        task = _workable_task(s, actor, task_id)
+        rows = s.execute(_INSTANCE_AND_OPEN_TASKS, {"task_id": task_id}).all()
+        open_tasks = {open_task.id: open_task for _, open_task in rows}
+        if task_id not in open_tasks:
+            _workable_task(s, actor, task_id)  # says why: missing, another agency's, or no longer open
+            raise Conflict("the task is no longer open")
+        task = _check_workable(actor, open_tasks[task_id])
+        instance = rows[0][0]
         if task.assignee_id not in (None, actor.user_id):
             raise Conflict("someone else has claimed this task")
         if instance.status not in ("running", "stalled"):
@@ -128,6 +139,8 @@ def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th
             instance_id=instance.id, task_id=task.id, bpmn_id=task.bpmn_id, data=data,
             submitted_by_id=actor.user_id, submitted_at=now)).inserted_primary_key[0]
         wf = load_workflow(ctx, instance)
+        known = Known(open_tasks={t.spiff_task_id: (t.id, t.due_at) for t in open_tasks.values() if t is not task},
+                      timers=ctx.runtime.timers(wf))
         with running(s, instance, now, ctx.settings.timezone):
             ctx.runtime.complete(wf, task.spiff_task_id, forms.workflow_data(schema, data))
         done = dict(status="completed", draft=None, assignee_id=actor.user_id, completed_at=now,
@@ -137,7 +150,7 @@ def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th
         for name, value in done.items():
             set_committed_value(task, name, value)
         task_deadlines.cancel(s, task)
-        save_workflow(s, ctx, instance, wf, now)
+        save_workflow(s, ctx, instance, wf, now, known)
         audit.record(s, actor, "task.submit", agency_id=task.agency_id, instance_id=instance.id, task_id=task.id,
                      after={"task": task.bpmn_id, "submission_id": submission_id})
         uow.commit()
