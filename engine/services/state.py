@@ -32,7 +32,7 @@ _SAVE_INSTANCE = (
 _OPEN_TASKS = select(_task.c.id, _task.c.spiff_task_id, _task.c.due_at).where(
     _task.c.instance_id == bindparam("instance_id"), _task.c.status == "open")
 _INSERT_TASK = insert(_task)
-_CLOSE_TASKS = (update(_task).where(_task.c.id.in_(bindparam("ids", expanding=True)))
+_CLOSE_TASKS = (update(_task).where(_task.c.id.in_(bindparam("ids", expanding=True)), _task.c.status == "open")
                 .values(status="cancelled", completed_at=bindparam("now")))
 _PENDING_TIMERS = select(_deadline.c.id, _deadline.c.spiff_task_id, _deadline.c.due_at).where(
     _deadline.c.instance_id == bindparam("instance_id"), _deadline.c.kind == "timer",

@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import audit, calendar_context, forms
 from ..actors import Actor
 from ..context import Context
+from ..db import locked_at_begin
 from ..errors import Conflict, Forbidden, FormInvalid, InvalidInput, NotFound
 from ..files import file_refs
 from ..handler_context import running
@@ -95,13 +96,13 @@ def save_draft(ctx: Context, actor: Actor, task_id: int, data: dict) -> None:
         uow.commit()
 
 
-# the task's instance (its row locked where the database can) with every open task of it: the
-# submitted one, and the others saving must know about, read once under the lock
-_INSTANCE_AND_OPEN_TASKS = (
-    select(Instance, HumanTask).join(HumanTask, HumanTask.instance_id == Instance.id)
-    .where(Instance.id == select(HumanTask.instance_id).where(HumanTask.id == bindparam("task_id"))
-           .scalar_subquery(), HumanTask.status == "open")
-    .with_for_update(of=Instance))
+# the task's instance with every open task of it: the submitted one, and the others saving must
+# know about; read under the instance's lock
+_INSTANCE_OF_TASK = (Instance.id == select(HumanTask.instance_id).where(HumanTask.id == bindparam("task_id"))
+                     .scalar_subquery())
+_INSTANCE_AND_OPEN_TASKS = (select(Instance, HumanTask).join(HumanTask, HumanTask.instance_id == Instance.id)
+                            .where(_INSTANCE_OF_TASK, HumanTask.status == "open"))
+_LOCK_INSTANCE = select(Instance.id).where(_INSTANCE_OF_TASK).with_for_update()
 _INSERT_SUBMISSION = insert(Submission.__table__)
 _COMPLETE_TASK = (update(HumanTask.__table__)
                   .where(HumanTask.__table__.c.id == bindparam("_id"), HumanTask.__table__.c.status == "open")
@@ -117,6 +118,8 @@ def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th
     _check_size(data)
     with ctx.uow() as uow:
         s = uow.session
+        if not locked_at_begin(s):  # lock the instance first, then read its tasks as they are now
+            s.execute(_LOCK_INSTANCE, {"task_id": task_id})
         rows = s.execute(_INSTANCE_AND_OPEN_TASKS, {"task_id": task_id}).all()
         open_tasks = {open_task.id: open_task for _, open_task in rows}
         if task_id not in open_tasks:

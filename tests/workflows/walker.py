@@ -8,7 +8,7 @@ import time_machine
 from sqlalchemy import select
 
 from engine.config import REPO_ROOT
-from engine.models import HumanTask, Instance
+from engine.models import Deadline, HumanTask, Instance
 from engine.services import files, tasks, timers
 
 PDF = b"%PDF-1.4\n% evidence\n"
@@ -50,6 +50,17 @@ class Walker:
             state = inst.state
         reloaded = self.ctx.runtime.load(state, *spec)
         assert self.ctx.runtime.dump(reloaded) == state, "state changed on a save/reload round trip"
+        self.check_rows_match(reloaded)
+
+    def check_rows_match(self, wf) -> None:
+        """The rows derived at every save (open tasks, pending timers) are those of the saved state."""
+        with self.ctx.uow(write=False) as uow:
+            open_rows = dict(uow.session.execute(select(HumanTask.spiff_task_id, HumanTask.bpmn_id).where(
+                HumanTask.instance_id == self.iid, HumanTask.status == "open")).all())
+            timer_rows = dict(uow.session.execute(select(Deadline.spiff_task_id, Deadline.due_at).where(
+                Deadline.instance_id == self.iid, Deadline.kind == "timer", Deadline.status == "pending")).all())
+        assert open_rows == {v.spiff_task_id: v.bpmn_id for v in self.ctx.runtime.ready_user_tasks(wf)}
+        assert timer_rows == {t.spiff_task_id: t.due_at for t in self.ctx.runtime.timers(wf)}
 
     def upload(self, who: str, name: str) -> dict:
         data = JPG if name.endswith(".jpg") else PDF
