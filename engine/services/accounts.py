@@ -1,7 +1,7 @@
 """Accounts: authenticate, create users and agencies (admin), change password."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from .. import audit
 from ..actors import Actor, require
@@ -26,25 +26,37 @@ def authenticate(ctx: Context, username: str, password: str) -> Actor | None:
         return Actor.from_user(user)
 
 
-def _profile(user: User) -> dict:
+def _profile(user, agency_name: str | None, roles) -> dict:
     return {"id": user.id, "username": user.username, "display_name": user.display_name,
-            "agency": user.agency.name if user.agency else "", "roles": sorted(user.roles),
-            "language": user.language}
+            "agency": agency_name or "", "roles": sorted(roles), "language": user.language}
+
+
+_user, _agency, _role = User.__table__, Agency.__table__, UserRole.__table__
+# every web request reads its user: one statement, built once, no ORM objects
+_SESSION_USER = (
+    select(_user.c.id, _user.c.username, _user.c.display_name, _user.c.agency_id, _user.c.language,
+           _agency.c.name.label("agency_name"), _role.c.role)
+    .select_from(_user.outerjoin(_agency, _agency.c.id == _user.c.agency_id)
+                 .outerjoin(_role, _role.c.user_id == _user.c.id))
+    .where(_user.c.id == bindparam("user_id"), _user.c.active.is_(True))
+)
 
 
 def load_session_user(ctx: Context, user_id: int) -> tuple[Actor, dict] | None:
     """The actor and profile of an active user, in one read (every web request needs both)."""
     with ctx.uow(write=False) as uow:
-        user = uow.session.get(User, user_id)
-        if user is None or not user.active:
-            return None
-        return Actor.from_user(user), _profile(user)
+        rows = uow.session.connection().execute(_SESSION_USER, {"user_id": user_id}).all()
+    if not rows:
+        return None
+    user = rows[0]
+    roles = frozenset(row.role for row in rows if row.role)
+    return Actor(user.id, user.username, user.agency_id, roles), _profile(user, user.agency_name, roles)
 
 
 def user_profile(ctx: Context, user_id: int) -> dict | None:
     with ctx.uow(write=False) as uow:
         user = uow.session.get(User, user_id)
-        return _profile(user) if user is not None else None
+        return _profile(user, user.agency.name if user.agency else None, user.roles) if user is not None else None
 
 
 def create_agency(ctx: Context, actor: Actor, code: str, name: str, ministry: str = "", province: str = "",
