@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 WRITE_OPTION = "slaflow_write"
 
 
-def locked_at_begin(session_or_connection) -> bool:
+def locked_at_begin(session: Session) -> bool:
     """Whether a writing unit of work holds the database's write lock from its first statement
     (SQLite's BEGIN IMMEDIATE): everything it reads is then the latest. Elsewhere a row is locked
     by the statement that reads it, and rows of other tables read by that same statement may be
     older than the lock (PostgreSQL, READ COMMITTED)."""
-    return session_or_connection.get_bind().dialect.name == "sqlite"
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def make_engine(url: str, **kwargs) -> Engine:

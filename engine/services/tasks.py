@@ -32,12 +32,12 @@ def _visible_task(s: Session, actor: Actor, task_id: int) -> HumanTask:
 
 
 def _workable_task(s: Session, actor: Actor, task_id: int) -> HumanTask:
-    return _check_workable(actor, _visible_task(s, actor, task_id))
+    return _check_workable(actor, s.get(HumanTask, task_id))
 
 
-def _check_workable(actor: Actor, task: HumanTask) -> HumanTask:
-    if not actor.can_see_agency(task.agency_id):
-        raise NotFound("task not found")
+def _check_workable(actor: Actor, task: HumanTask | None) -> HumanTask:
+    if task is None or not actor.can_see_agency(task.agency_id):
+        raise NotFound("task not found")  # another agency's task is not disclosed either
     if not actor.can_do(task.role, task.agency_id):
         raise Forbidden("this task belongs to another role")
     if task.status != "open":
