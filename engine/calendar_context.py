@@ -15,14 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import reporting
-from .models import Agency, CalendarDay, ReportingMilestone, utcnow
+from .models import Agency, CalendarDay, ReportingCalendarRule, ReportingMilestone, utcnow
 from .workcalendar import WorkCalendar, parse_hhmm
 
 
 @dataclass
 class CalendarContext:
     calendar_loader: Callable[[], WorkCalendar] = WorkCalendar
-    milestone: Callable[[int, str], date] = reporting.default_date
+    milestone: Callable[..., date] = reporting.default_date       # (fiscal year, code, calendar) -> date
+    shift_rule: Callable[..., str] = lambda fy, calendar: reporting.spec(calendar).shift
     now: Callable[[], datetime] = utcnow
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Bangkok"))
     office_hours_loader: Callable[[], tuple[time, time]] = lambda: (time(8, 30), time(16, 30))
@@ -36,6 +37,17 @@ class CalendarContext:
     @property
     def office_closes(self) -> time:
         return self._hours()[1]
+
+    def due_day(self, fiscal_year: int, code: str, calendar: str | None = None) -> date:
+        """A calendar's due date, moved off a non-working day by the rule stored with the calendar."""
+        day = self.milestone(int(fiscal_year), str(code), calendar)
+        if reporting.spec(calendar).milestone(code).kind != "due":
+            return day
+        return reporting.shifted(day, self.shift_rule(int(fiscal_year), calendar), self.calendar.is_working_day)
+
+    def end_of(self, day: date) -> datetime:
+        """The last moment of ``day`` in the configured time zone."""
+        return datetime.combine(day, time(23, 59, 59), self.tz)
 
     def _hours(self) -> tuple[time, time]:
         if self._office_hours is None:
@@ -63,14 +75,26 @@ def load_calendar(session: Session) -> WorkCalendar:
 
 def for_session(session: Session, tz_name: str, agency_id: int | None = None,
                 now: datetime | None = None) -> CalendarContext:
-    cache: dict[tuple[int, str], date] = {}
+    cache: dict[tuple, object] = {}
 
-    def milestone(fiscal_year: int, code: str) -> date:
-        key = (int(fiscal_year), code)
+    def milestone(fiscal_year: int, code: str, calendar: str | None = None) -> date:
+        calendar = reporting.spec(calendar).code
+        key = (int(fiscal_year), code, calendar)
         if key not in cache:
+            reporting.spec(calendar).milestone(code)  # an unknown date is an error, not a default
             row = session.scalar(select(ReportingMilestone.due_date).where(
-                ReportingMilestone.fiscal_year == key[0], ReportingMilestone.code == code))
+                ReportingMilestone.fiscal_year == key[0], ReportingMilestone.calendar == calendar,
+                ReportingMilestone.code == code))
             cache[key] = row or reporting.default_date(*key)
+        return cache[key]
+
+    def shift_rule(fiscal_year: int, calendar: str | None = None) -> str:
+        calendar = reporting.spec(calendar).code
+        key = ("shift", int(fiscal_year), calendar)
+        if key not in cache:
+            row = session.scalar(select(ReportingCalendarRule.shift).where(
+                ReportingCalendarRule.fiscal_year == key[1], ReportingCalendarRule.calendar == calendar))
+            cache[key] = row or reporting.spec(calendar).shift
         return cache[key]
 
     def office_hours() -> tuple[time, time]:
@@ -80,7 +104,7 @@ def for_session(session: Session, tz_name: str, agency_id: int | None = None,
         return parse_hhmm(agency.office_opens), parse_hhmm(agency.office_closes)
 
     return CalendarContext(
-        calendar_loader=lambda: load_calendar(session), milestone=milestone,
+        calendar_loader=lambda: load_calendar(session), milestone=milestone, shift_rule=shift_rule,
         now=(lambda: now) if now else utcnow, tz=_zone(tz_name), office_hours_loader=office_hours)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import profiles, reporting
 from .bpmn.lint import LintContext
 from .config import Settings
 from .db import make_engine, make_session_factory
@@ -40,7 +41,11 @@ class Context:
 
 
 def load_glue(module_name: str) -> tuple[dict, dict]:
+    """The workflow glue: handlers and timer helpers (returned), process profiles and reporting
+    calendars (registered with the engine)."""
     module = importlib.import_module(module_name)
+    profiles.install(getattr(module, "PROFILES", {}))
+    reporting.install(getattr(module, "CALENDARS", {}))
     return dict(getattr(module, "HANDLERS", {})), dict(getattr(module, "HELPERS", {}))
 
 

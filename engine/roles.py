@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 OFFICER, SUPERVISOR, DESIGNER, CENTRAL, ADMIN = "officer", "supervisor", "designer", "central", "admin"
-ROLES = (OFFICER, SUPERVISOR, DESIGNER, CENTRAL, ADMIN)
+HEAD = "head"  # the agency's head (หัวหน้าส่วนราชการ): decides a stage sent back more often than the cap allows
+ROLES = (OFFICER, SUPERVISOR, HEAD, DESIGNER, CENTRAL, ADMIN)
 
 #: lane name (case-insensitive, spaces trimmed) -> role. Designers may name lanes in Thai or English.
 LANE_ROLES: dict[str, str] = {
@@ -10,6 +11,9 @@ LANE_ROLES: dict[str, str] = {
     "เจ้าหน้าที่": OFFICER,
     "supervisor": SUPERVISOR,
     "ผู้บังคับบัญชา": SUPERVISOR,
+    "head": HEAD,
+    "agency head": HEAD,
+    "หัวหน้าส่วนราชการ": HEAD,
     "central": CENTRAL,
     "central office": CENTRAL,
     "สำนักงาน ก.พ.ร.": CENTRAL,
@@ -17,7 +21,7 @@ LANE_ROLES: dict[str, str] = {
 }
 
 #: roles whose tasks are done inside one agency (the others see across agencies)
-AGENCY_ROLES = frozenset({OFFICER, SUPERVISOR})
+AGENCY_ROLES = frozenset({OFFICER, SUPERVISOR, HEAD})
 
 
 def role_for_lane(lane: str | None) -> str | None:

@@ -12,9 +12,33 @@ import holidays
 MAX_SPAN_DAYS = 3660  # arithmetic never walks further than ten years
 
 
+#: holidays of the package that are not days off for government offices: Labour Day (1 May) is a
+#: holiday for the private sector and banks under the Labour Protection Act, not for officials
+NOT_GOVERNMENT = ("National Labor Day",)
+#: holidays the cabinet announces year by year; where the package has none for a year,
+#: administrators are told to confirm the date
+ANNOUNCED_YEARLY = ("Royal Ploughing Ceremony",)
+
+
+def _th(year: int, categories=("public", "government"), language="th"):
+    return holidays.country_holidays("TH", years=year, categories=categories, language=language)
+
+
 @lru_cache(maxsize=64)
 def _package_holidays(year: int) -> dict[date, str]:
-    return dict(holidays.country_holidays("TH", years=year, categories=("public", "government"), language="th"))
+    english = _th(year, language="en_US")
+    return {day: name for day, name in _th(year).items()
+            if not any(english.get(day, "").startswith(skip) for skip in NOT_GOVERNMENT)}
+
+
+@lru_cache(maxsize=64)
+def unconfirmed_holidays(year: int) -> tuple[str, ...]:
+    """Holidays announced year by year (e.g. the Royal Ploughing Ceremony) that the package does not
+    have for ``year``: the administrators must add them when the cabinet announces the date."""
+    names = set(_th(year, language="en_US").values())
+    earlier_en, earlier_th = _th(year - 1, language="en_US"), _th(year - 1)
+    thai = {name: earlier_th.get(day, name) for day, name in earlier_en.items()}
+    return tuple(thai.get(n, n) for n in ANNOUNCED_YEARLY if not any(x.startswith(n) for x in names))
 
 
 class WorkCalendar:

@@ -23,6 +23,9 @@ import engine.passwords  # noqa: E402
 
 engine.passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
+# the shipped glue (profiles, reporting calendars) is registered as when the engine is built
+context_mod.load_glue("workflows.handlers")
+
 PG_URL = os.environ.get("SLAFLOW_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI") == "true"
 
@@ -99,7 +102,8 @@ DESIGNER = Actor(None, "designer", None, frozenset({"designer"}))
 
 
 class World:
-    """Two agencies with an officer and a supervisor each, a central officer, the review cycle deployed."""
+    """Two agencies with an officer and a supervisor each (agency A also its head), a central officer, the
+    review cycle deployed."""
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -108,7 +112,7 @@ class World:
         self.users = {}
         for name, roles, agency in [
             ("officer.a", ["officer"], self.agency_a), ("supervisor.a", ["supervisor"], self.agency_a),
-            ("officer.a2", ["officer"], self.agency_a),
+            ("officer.a2", ["officer"], self.agency_a), ("head.a", ["head"], self.agency_a),
             ("officer.b", ["officer"], self.agency_b), ("supervisor.b", ["supervisor"], self.agency_b),
             ("central", ["central"], None), ("designer", ["designer"], None), ("admin", ["admin"], None),
         ]:

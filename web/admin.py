@@ -19,7 +19,8 @@ from .context import engine_context
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-ROLE_LABELS = {"officer": _l("Officer"), "supervisor": _l("Supervisor"), "designer": _l("Process designer"),
+ROLE_LABELS = {"officer": _l("Officer"), "supervisor": _l("Supervisor"), "head": _l("Head of the agency"),
+               "designer": _l("Process designer"),
                "central": _l("Central office"), "admin": _l("Administrator")}
 
 

@@ -65,6 +65,25 @@ def correct(agency_id: int):
     return redirect(url_for("central.agency", agency_id=agency_id, fy=fy))
 
 
+@bp.route("/agencies/<int:agency_id>/group", methods=["POST"])
+@login_required
+def set_group(agency_id: int):
+    fy = _fy()
+    scoring.set_group(engine_context(), current_user.actor, int_arg(request.form.get("instance_id"), 0),
+                      request.form.get("group", ""), request.form.get("reason", ""))
+    flash(_("The group is changed and the score recomputed."), "success")
+    return redirect(url_for("central.agency", agency_id=agency_id, fy=fy))
+
+
+@bp.route("/schemes/copy", methods=["POST"])
+@login_required
+def copy_schemes():
+    to_fy = int_arg(request.form.get("to_fy"), 0)
+    created = scoring.copy_schemes(engine_context(), current_user.actor, int_arg(request.form.get("from_fy"), 0), to_fy)
+    flash(_("%(n)s schemes published for fiscal year %(fy)s.", n=len(created), fy=to_fy), "success")
+    return redirect(url_for("central.schemes"))
+
+
 @bp.route("/agencies/<int:agency_id>/evidence.zip")
 @login_required
 def evidence(agency_id: int):
@@ -102,4 +121,4 @@ def schemes():
                       _("Scheme %(code)s is unchanged (version %(v)s).", code=code, v=version), "success")
                 return redirect(url_for("central.schemes"))
     rows = scoring.list_schemes(engine_context(), current_user.actor)
-    return render_template("central/schemes.html", rows=rows, errors=errors), status
+    return render_template("central/schemes.html", rows=rows, errors=errors, this_year=_fy()), status

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import InvalidInput
 from engine.fiscal import fiscal_year_of
-from engine.models import MILESTONES, utcnow
+from engine.models import utcnow
 from engine.services import calendars, operations
 
 from .context import engine_context
@@ -55,18 +55,24 @@ def calendar():
         flash(_("Calendar saved. Due dates moved in %(n)s workflows.", n=changed), "success")
         return redirect(url_for("operations.calendar", year=day.year))
     return render_template("calendar.html", year=year, days=calendars.year_view(engine_context(), year),
-                           can_edit=current_user.actor.has("admin"))
+                           to_confirm=calendars.to_confirm(year), can_edit=current_user.actor.has("admin"))
 
 
 @bp.route("/reporting-calendar", methods=["GET", "POST"])
 @login_required
 def reporting_calendar():
     fy = int_arg(request.values.get("fy"), fiscal_year_of(utcnow().date()))
+    ctx = engine_context()
     if request.method == "POST":
-        dates = {code: _date(request.form[code], code) for code in MILESTONES if request.form.get(code)}
-        changed = calendars.set_milestones(engine_context(), current_user.actor, fy, dates)
+        known = {c.code: c for c in calendars.reporting_calendars(ctx, fy)}
+        code = request.form.get("calendar") or next(iter(known), "")
+        if code not in known:
+            raise InvalidInput("unknown reporting calendar", field="calendar")
+        dates = {d.code: _date(request.form[d.code], d.code) for d in known[code].dates if request.form.get(d.code)}
+        changed = calendars.set_milestones(ctx, current_user.actor, fy, dates, code,
+                                           shift=request.form.get("shift") or None)
         flash(_("Reporting calendar saved. Due dates moved in %(n)s workflows.", n=changed), "success")
         return redirect(url_for("operations.reporting_calendar", fy=fy))
     can_edit = current_user.actor.has("central") or current_user.actor.has("admin")
-    return render_template("reporting_calendar.html", fy=fy, milestones=calendars.milestones(engine_context(), fy),
+    return render_template("reporting_calendar.html", fy=fy, calendars=calendars.reporting_calendars(ctx, fy),
                            can_edit=can_edit)

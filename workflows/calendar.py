@@ -9,36 +9,33 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from engine.calendar_context import current
-from engine.fiscal import BE_OFFSET, fiscal_year_end, fiscal_year_of, fiscal_year_start
-from engine.reporting import report_code
+from engine.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_start
+from engine.reporting import opens_code, report_code
 
 __all__ = ["fiscal_year_of", "fiscal_year_start", "fiscal_year_end", "report_due", "round_opens",
            "milestone_due", "working_days_from_now", "working_hours_from_now", "days_from_now", "HELPERS"]
 
-ROUND_OPENS = {6: 3, 9: 6, 12: 9}  # months -> month the round's report opens (its last month)
-
 
 def end_of_day_iso(day: date) -> str:
     """The last moment of ``day`` in the configured time zone."""
-    return datetime.combine(day, time(23, 59, 59), current().tz).isoformat()
+    return current().end_of(day).isoformat()
 
 
-def milestone_due(fy_be: int, code: str) -> str:
-    """Due date of a reporting-calendar milestone, moved to the next working day when it is not one."""
-    ctx = current()
-    return end_of_day_iso(ctx.calendar.next_working_day(ctx.milestone(int(fy_be), str(code))))
+def milestone_due(fy_be: int, code: str, calendar: str | None = None) -> str:
+    """Due date (end of day) of a reporting-calendar date, e.g. ``milestone_due(fiscal_year, 'forms_a_e')``,
+    moved off a non-working day by the calendar's rule; ``calendar`` names the evaluator's calendar
+    (the first one shipped when omitted)."""
+    return end_of_day_iso(current().due_day(int(fy_be), str(code), calendar))
 
 
-def report_due(fy_be: int, months: int) -> str:
-    """Due date of the 6-, 9- or 12-month report of a fiscal year (B.E.)."""
-    return milestone_due(fy_be, report_code(int(months)))
+def report_due(fy_be: int, months: int, calendar: str | None = None) -> str:
+    """Due date of the 6-, 9- or 12-month report of a fiscal year (B.E.) in ``calendar``."""
+    return milestone_due(fy_be, report_code(int(months)), calendar)
 
 
-def round_opens(fy_be: int, months: int) -> str:
-    """Start of the last month of a reporting round (1 Mar / 1 Jun / 1 Sep), local time."""
-    if int(months) not in ROUND_OPENS:
-        raise ValueError("reporting rounds are 6, 9 or 12 months")
-    day = date(int(fy_be) - BE_OFFSET, ROUND_OPENS[int(months)], 1)
+def round_opens(fy_be: int, months: int, calendar: str | None = None) -> str:
+    """When a reporting round opens (calendar data: by default the first day of the round's last month)."""
+    day = current().milestone(int(fy_be), opens_code(int(months)), calendar)
     return datetime.combine(day, time(0, 0), current().tz).isoformat()
 
 

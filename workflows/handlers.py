@@ -1,11 +1,12 @@
-"""The registry the engine reads (``SLAFLOW_HANDLERS``): service-task handlers and timer helpers.
+"""The registry the engine reads (``SLAFLOW_HANDLERS``): service-task handlers, timer helpers, the
+profiles of the shipped processes and the evaluators' reporting calendars.
 
 A handler takes a copy of the task data and the evaluated parameters of the service task and
 returns JSON-serializable data, stored under the task's result variable.
 """
 from __future__ import annotations
 
-from . import calendar, sla
+from . import calendar, profiles, reporting_calendars, sla
 
 HANDLERS = {
     "sla_average_progress": sla.average_progress,
@@ -15,3 +16,7 @@ HANDLERS = {
 }
 
 HELPERS = calendar.HELPERS
+
+PROFILES = profiles.PROFILES
+
+CALENDARS = reporting_calendars.CALENDARS

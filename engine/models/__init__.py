@@ -4,10 +4,10 @@ from .base import Base, BigIntId, UTCDateTime, utcnow  # noqa: F401
 from .records import AuditEvent, Notification  # noqa: F401
 from .scoring import KpiScheme, KpiScore, ScoreCorrection  # noqa: F401
 from .timekeeping import (  # noqa: F401
-    MILESTONES,
     CalendarDay,
     Deadline,
     Incident,
+    ReportingCalendarRule,
     ReportingMilestone,
     SchedulerHeartbeat,
 )

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     String,
 )
@@ -16,6 +17,7 @@ from .base import Base, UTCDateTime, utcnow
 
 class Agency(Base):
     __tablename__ = "agency"
+    __table_args__ = (Index("ix_agency_parent", "parent_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(255))
@@ -24,6 +26,9 @@ class Agency(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # office hours for working-hour arithmetic, local time "HH:MM"
     region: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # the organisation tree: a unit (division, provincial office, service point) under its department
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", name="fk_agency_parent"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(16), default="department", server_default="department")
     office_opens: Mapped[str] = mapped_column(String(5), default="08:30", server_default="08:30")
     office_closes: Mapped[str] = mapped_column(String(5), default="16:30", server_default="16:30")
 

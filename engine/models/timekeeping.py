@@ -83,17 +83,28 @@ class CalendarDay(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-MILESTONES = ("forms_a_e", "plan_sla_photo", "report_6", "report_9", "report_12", "satisfaction")
-
-
 class ReportingMilestone(Base):
-    """The reporting calendar of a fiscal year, editable by the central office."""
+    """A date of an evaluator's reporting calendar for a fiscal year, as the evaluator set it (the
+    calendars and their default dates are declared by the workflow glue)."""
 
     __tablename__ = "reporting_milestone"
-    __table_args__ = (UniqueConstraint("fiscal_year", "code", name="uq_milestone"),)
+    __table_args__ = (UniqueConstraint("fiscal_year", "calendar", "code", name="uq_milestone_calendar"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     fiscal_year: Mapped[int] = mapped_column(Integer)
+    calendar: Mapped[str] = mapped_column(String(32))
     code: Mapped[str] = mapped_column(String(32))
     due_date: Mapped[date] = mapped_column(Date)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReportingCalendarRule(Base):
+    """Where a due date of a calendar goes when it falls on a non-working day, for a fiscal year
+    (``previous`` or ``next`` working day, or ``none``), as the evaluator confirmed it."""
+
+    __tablename__ = "reporting_calendar_rule"
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    calendar: Mapped[str] = mapped_column(String(32), primary_key=True)
+    shift: Mapped[str] = mapped_column(String(16))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -74,6 +74,10 @@ class Instance(Base):
     state: Mapped[str] = mapped_column(Text)  # SpiffWorkflow serialization without the spec
     # the top-level elements reached: {bpmn id: "done" | "current"}, for dashboards at national scale
     progress: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # the evaluation group, known at start from the agency's earlier years (the profile's rule) or set
+    # by the evaluator with a reason
+    evaluation_group: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    group_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     row_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,13 +1,19 @@
-"""The results that feed scoring, read from the work itself: submissions, completed tasks, lateness,
-with the central office's corrections on top. No workflow is deserialized."""
+"""The results that feed scoring, read from the work itself through the process's profile:
+submissions, completed tasks, documents, when each report left the agency; the evaluator's
+corrections on top. No workflow is deserialized."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import HumanTask, Instance, ProcessDefinition, ScoreCorrection, Submission
+from .. import calendar_context, profiles
+from ..models import Document, HumanTask, Instance, ProcessDefinition, ScoreCorrection, Submission
+
+DAY = timedelta(days=1)
 
 
 @dataclass
@@ -17,59 +23,86 @@ class Collected:
     process_id: str
     group: str = ""
     values: dict = field(default_factory=dict)       # source name -> value
-    days_late: dict = field(default_factory=dict)    # source name -> days
+    days_late: dict = field(default_factory=dict)    # source name -> days late of the reports sent
     corrected: dict = field(default_factory=dict)    # indicator code -> {"value", "reason"}
-    evidence: int = 0                                # evidence files referenced in reports
+    evidence: dict = field(default_factory=dict)     # source name -> files of evidence
+    lateness: list[dict] = field(default_factory=list)  # per report: due, sent, days late, state
 
 
-def _latest(subs: list[Submission], bpmn_id: str) -> dict:
-    for sub in reversed(subs):
-        if sub.bpmn_id == bpmn_id:
-            return sub.data
-    return {}
+def days_between(due: datetime, moment: datetime) -> int:
+    """Calendar days late: any part of a day after the due moment counts as a day."""
+    return max(0, math.ceil((moment - due) / DAY)) if moment > due else 0
 
 
-def _first_late(tasks: list[HumanTask], bpmn_id: str) -> int:
-    done = [t for t in tasks if t.bpmn_id == bpmn_id and t.status == "completed"]
-    return int(done[0].days_late or 0) if done else 0
+def report_lateness(tasks: list[HumanTask], subs: list[Submission], report: profiles.Report, now: datetime,
+                    planned_due: datetime | None = None) -> dict | None:
+    """When work was due and when it left the agency (the approval that sends it to the evaluator,
+    not the officer's first submission; the task's completion when nobody approves it). Not sent and
+    past due: the days so far. Not reached yet: due on the calendar date (``planned_due``)."""
+    rows = [t for t in tasks if t.bpmn_id == report.task]
+    due = next((t.due_at for t in rows if t.due_at is not None), None) or planned_due
+    if due is None:
+        return None
+    sent = None
+    if rows:
+        opened = min(t.created_at for t in rows)
+        if report.sent_by:
+            sent = next((s.submitted_at for s in subs if s.bpmn_id in report.sent_by and s.submitted_at >= opened
+                         and (s.data or {}).get("decision") == "approve"), None)
+        else:
+            sent = next((t.completed_at for t in rows if t.status == "completed" and t.completed_at), None)
+    if sent is not None:
+        state, days = "sent", days_between(due, sent)
+    else:
+        state = "overdue" if now > due else "open" if rows else "not_started"
+        days = days_between(due, now)
+    return {"task": report.task, "label": report.label, "source": report.source, "stage": report.stage,
+            "due_at": due.isoformat(), "sent_at": sent.isoformat() if sent else None, "state": state,
+            "days_late": days}
 
 
-def _count_files(data) -> int:
-    if isinstance(data, dict):
-        return int("file_id" in data) + sum(_count_files(v) for k, v in data.items() if k != "file_id")
-    if isinstance(data, list):
-        return sum(_count_files(v) for v in data)
-    return 0
-
-
-def collect(session: Session, instance: Instance, process_id: str) -> Collected:
+def facts_of(session: Session, instance: Instance, with_previous: bool = True) -> tuple[profiles.Facts, list, list]:
     subs = list(session.scalars(select(Submission).where(Submission.instance_id == instance.id)
                                 .order_by(Submission.id)))
     tasks = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)
                                  .order_by(HumanTask.id)))
-    out = Collected(instance.id, instance.service_process, process_id)
-    done = {t.bpmn_id for t in tasks if t.status == "completed"}
-    if process_id == "sla_lifecycle":
-        evaluation = _latest(subs, "central_evaluation")
-        final = _latest(subs, "report_12m")
-        out.group = evaluation.get("group", "")
-        milestone = 5 if "publish_sla" in done else 3 if "stage2_sla" in done and (instance.progress or {}).get(
-            "stage2") == "done" else 1 if "stage1_targets" in done else 0
-        out.values = {
-            "plan_completeness_percent": evaluation.get("plan_completeness_percent"),
-            "success_percent": evaluation.get("success_percent", final.get("success_percent")),
-            "satisfaction_percent": evaluation.get("satisfaction_percent", final.get("satisfaction_percent")),
-            "milestone_level": evaluation.get("milestone_level", milestone),
-        }
-        out.days_late = {"report": sum(int(t.days_late or 0) for t in tasks
-                                       if t.bpmn_id in ("report_6m", "report_9m", "report_12m") and t.days_late)}
-        out.evidence = sum(_count_files(s.data) for s in subs if s.bpmn_id.startswith("report_"))
-    elif process_id == "kpi_process_2566":
-        assessment = _latest(subs, "kpi_assessment")
-        out.values = {"round1_level": assessment.get("round1_level"), "round2_level": assessment.get("round2_level")}
-        out.days_late = {"round1_level": _first_late(tasks, "round1_report"),
-                         "round2_level": _first_late(tasks, "round2_report")}
-        out.evidence = sum(_count_files(s.data) for s in subs if s.bpmn_id.startswith("round"))
+    kinds = list(session.scalars(select(Document.kind).where(Document.instance_id == instance.id)))
+    previous = None
+    if with_previous:
+        earlier = previous_instance(session, instance)
+        if earlier is not None:
+            previous = facts_of(session, earlier, with_previous=False)[0]
+    facts = profiles.Facts(
+        service_process=instance.service_process, fiscal_year=instance.fiscal_year,
+        group=instance.evaluation_group or "", progress=dict(instance.progress or {}),
+        submissions=[profiles.Sent(s.bpmn_id, dict(s.data or {}), s.submitted_at) for s in subs],
+        tasks=[profiles.TaskFact(t.bpmn_id, t.status, t.due_at, t.completed_at) for t in tasks],
+        documents=kinds, previous=previous)
+    return facts, tasks, subs
+
+
+def previous_instance(session: Session, instance: Instance) -> Instance | None:
+    """The same process's instance for the same agency and service process in the latest earlier year."""
+    return session.scalar(select(Instance).where(
+        Instance.definition_id == instance.definition_id, Instance.agency_id == instance.agency_id,
+        Instance.service_process == instance.service_process, Instance.fiscal_year < instance.fiscal_year,
+        Instance.status != "cancelled").order_by(Instance.fiscal_year.desc()).limit(1))
+
+
+def collect(session: Session, instance: Instance, process_id: str, now: datetime,
+            tz: str = "Asia/Bangkok") -> Collected:
+    profile = profiles.of(process_id)
+    facts, tasks, subs = facts_of(session, instance)
+    cal = calendar_context.for_session(session, tz)
+    out = Collected(instance.id, instance.service_process, process_id, group=instance.evaluation_group or "")
+    if profile.results is not None:
+        out.values = profile.results(facts)
+    if profile.evidence is not None:
+        out.evidence = profile.evidence(facts)
+    out.lateness = _lateness(cal, instance, profile, tasks, subs, now)
+    for late in out.lateness:
+        if late["state"] == "sent" and late["days_late"]:
+            out.days_late[late["source"]] = out.days_late.get(late["source"], 0) + late["days_late"]
     for corr in session.scalars(select(ScoreCorrection).where(ScoreCorrection.instance_id == instance.id)
                                 .order_by(ScoreCorrection.id)):
         out.corrected[corr.indicator] = {"value": corr.value.get("value"), "reason": corr.reason}
@@ -83,3 +116,37 @@ def instances_of_year(session: Session, fiscal_year: int, agency_ids=None):
     if agency_ids is not None:
         stmt = stmt.where(Instance.agency_id.in_(agency_ids))
     return session.execute(stmt).all()
+
+
+def lateness_for(session: Session, rows: list[tuple[Instance, str]], now: datetime,
+                 tz: str = "Asia/Bangkok") -> dict[int, list[dict]]:
+    """The lateness of every profile report of many instances in two queries (for pages of agencies)."""
+    wanted = {inst.id: (inst, profiles.of(pid)) for inst, pid in rows}
+    task_ids = {r.task for _, p in wanted.values() for r in p.reports}
+    sent_ids = {x for _, p in wanted.values() for r in p.reports for x in r.sent_by}
+    if not wanted or not task_ids:
+        return {}
+    tasks: dict[int, list] = {}
+    for t in session.scalars(select(HumanTask).where(HumanTask.instance_id.in_(wanted),
+                                                     HumanTask.bpmn_id.in_(task_ids)).order_by(HumanTask.id)):
+        tasks.setdefault(t.instance_id, []).append(t)
+    subs: dict[int, list] = {}
+    if sent_ids:
+        for sub in session.scalars(select(Submission).where(Submission.instance_id.in_(wanted),
+                                                            Submission.bpmn_id.in_(sent_ids)).order_by(Submission.id)):
+            subs.setdefault(sub.instance_id, []).append(sub)
+    cal = calendar_context.for_session(session, tz)
+    return {iid: _lateness(cal, inst, profile, tasks.get(iid, []), subs.get(iid, []), now)
+            for iid, (inst, profile) in wanted.items()}
+
+
+def _lateness(cal, instance: Instance, profile: profiles.Profile, tasks, subs, now: datetime) -> list[dict]:
+    items = []
+    for report in profile.reports:
+        planned = None
+        if report.milestone and instance.status == "running":
+            planned = cal.end_of(cal.due_day(instance.fiscal_year, report.milestone, profile.calendar or None))
+        late = report_lateness(tasks, subs, report, now, planned)
+        if late is not None:
+            items.append(late)
+    return items

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from .. import audit, reporting
 from ..actors import Actor, require
+from ..calendar_context import load_calendar
 from ..context import Context
 from ..errors import InvalidInput, NotFound
-from ..models import MILESTONES, CalendarDay, Deadline, ReportingMilestone, utcnow
+from ..models import CalendarDay, Deadline, ReportingCalendarRule, ReportingMilestone, utcnow
 from ..roles import CENTRAL
-from ..workcalendar import WorkCalendar
+from ..workcalendar import WorkCalendar, unconfirmed_holidays
 from .state import load_instance, load_workflow, save_workflow
 
 
@@ -23,6 +24,11 @@ class DayInfo:
     working: bool
     reason: str
     source: str  # "override" | "holiday"
+
+
+def to_confirm(year: int) -> tuple[str, ...]:
+    """Holidays announced year by year that the official data does not have for ``year`` (C.E.)."""
+    return unconfirmed_holidays(year)
 
 
 def year_view(ctx: Context, year: int) -> list[DayInfo]:
@@ -76,43 +82,115 @@ def remove_day(ctx: Context, actor: Actor, day: date) -> int:
     return recompute_due_dates(ctx, actor)
 
 
-def milestones(ctx: Context, fiscal_year: int) -> dict[str, date]:
-    """The reporting calendar of a fiscal year: saved dates, defaults for the rest."""
+@dataclass(frozen=True)
+class CalendarDate:
+    code: str
+    title: str
+    title_en: str
+    kind: str            # due | opens | event
+    source: str
+    default: date
+    value: date          # as the evaluator set it, else the default
+    due: date            # where a due date lands after the non-working-day rule
+    saved: bool
+
+
+@dataclass(frozen=True)
+class ReportingCalendar:
+    code: str
+    title: str
+    title_en: str
+    source: str
+    note: str
+    shift: str           # the rule in force this fiscal year
+    default_shift: str
+    shift_confirmed: bool
+    dates: list[CalendarDate]
+
+
+def reporting_calendars(ctx: Context, fiscal_year: int) -> list[ReportingCalendar]:
+    """Every evaluator's calendar of a fiscal year: saved dates, defaults for the rest, and where each
+    due date lands after the rule for non-working days."""
     with ctx.uow(write=False) as uow:
-        saved = {r.code: r.due_date for r in uow.session.scalars(
+        s = uow.session
+        saved = {(r.calendar, r.code): r.due_date for r in s.scalars(
             select(ReportingMilestone).where(ReportingMilestone.fiscal_year == fiscal_year))}
-    return {code: saved.get(code) or reporting.default_date(fiscal_year, code) for code in MILESTONES}
+        rules = {r.calendar: r.shift for r in s.scalars(
+            select(ReportingCalendarRule).where(ReportingCalendarRule.fiscal_year == fiscal_year))}
+        cal = load_calendar(s)
+    out = []
+    for spec in reporting.calendars().values():
+        rule = rules.get(spec.code, spec.shift)
+        dates = []
+        for m in spec.milestones:
+            value = saved.get((spec.code, m.code)) or m.default(fiscal_year)
+            due = reporting.shifted(value, rule, cal.is_working_day) if m.kind == "due" else value
+            dates.append(CalendarDate(m.code, m.title, m.title_en, m.kind, m.source, m.default(fiscal_year), value,
+                                      due, (spec.code, m.code) in saved))
+        out.append(ReportingCalendar(spec.code, spec.title, spec.title_en, spec.source, spec.note, rule, spec.shift,
+                                     spec.code in rules, dates))
+    return out
 
 
-def set_milestone(ctx: Context, actor: Actor, fiscal_year: int, code: str, due: date) -> int:
-    return set_milestones(ctx, actor, fiscal_year, {code: due})
+def milestones(ctx: Context, fiscal_year: int, calendar: str | None = None) -> dict[str, date]:
+    """One calendar's dates of a fiscal year (saved, else the defaults)."""
+    code = reporting.spec(calendar).code
+    found = next(c for c in reporting_calendars(ctx, fiscal_year) if c.code == code)
+    return {d.code: d.value for d in found.dates}
 
 
-def set_milestones(ctx: Context, actor: Actor, fiscal_year: int, dates: dict[str, date]) -> int:
-    """Save changed reporting-calendar dates in one transaction, then move the due dates they set."""
+def set_milestone(ctx: Context, actor: Actor, fiscal_year: int, code: str, due: date,
+                  calendar: str | None = None) -> int:
+    return set_milestones(ctx, actor, fiscal_year, {code: due}, calendar)
+
+
+def set_milestones(ctx: Context, actor: Actor, fiscal_year: int, dates: dict[str, date],
+                   calendar: str | None = None, shift: str | None = None) -> int:
+    """Save a calendar's changed dates (and its rule for non-working days) in one transaction, then
+    move the due dates they set."""
     require(actor, CENTRAL, what="edit the reporting calendar")
+    try:
+        spec = reporting.spec(calendar)
+    except reporting.UnknownCalendar:
+        raise InvalidInput("unknown reporting calendar", field="calendar") from None
     start, end = date(fiscal_year - 544, 10, 1), date(fiscal_year - 542, 12, 31)
     for code, due in dates.items():
-        if code not in MILESTONES:
+        if code not in spec.codes:
             raise InvalidInput("unknown milestone", field="code")
         if not start <= due <= end:
             raise InvalidInput("the date is outside the fiscal year and its reporting period", field=code)
-    current = milestones(ctx, fiscal_year)
-    changed = {code: due for code, due in dates.items() if current[code] != due}
-    if not changed:
+    if shift is not None and shift not in reporting.SHIFTS:
+        raise InvalidInput("choose the previous or the next working day", field="shift")
+    current = next(c for c in reporting_calendars(ctx, fiscal_year) if c.code == spec.code)
+    values = {d.code: d.value for d in current.dates}
+    changed = {code: due for code, due in dates.items() if values[code] != due}
+    new_shift = shift if shift is not None and (shift != current.shift or not current.shift_confirmed) else None
+    if not changed and new_shift is None:
         return 0
     with ctx.uow() as uow:
+        s = uow.session
         for code, due in changed.items():
-            row = uow.session.scalar(select(ReportingMilestone).where(
-                ReportingMilestone.fiscal_year == fiscal_year, ReportingMilestone.code == code))
+            row = s.scalar(select(ReportingMilestone).where(
+                ReportingMilestone.fiscal_year == fiscal_year, ReportingMilestone.calendar == spec.code,
+                ReportingMilestone.code == code))
             if row is None:
-                uow.session.add(ReportingMilestone(fiscal_year=fiscal_year, code=code, due_date=due,
-                                                   updated_by_id=actor.user_id, updated_at=utcnow()))
+                s.add(ReportingMilestone(fiscal_year=fiscal_year, calendar=spec.code, code=code, due_date=due,
+                                         updated_by_id=actor.user_id, updated_at=utcnow()))
             else:
                 row.due_date, row.updated_by_id, row.updated_at = due, actor.user_id, utcnow()
-        audit.record(uow.session, actor, "milestone.set",
-                     before={"fiscal_year": fiscal_year, **{c: current[c].isoformat() for c in changed}},
-                     after={"fiscal_year": fiscal_year, **{c: d.isoformat() for c, d in changed.items()}})
+        if new_shift is not None:
+            rule = s.get(ReportingCalendarRule, (fiscal_year, spec.code))
+            if rule is None:
+                s.add(ReportingCalendarRule(fiscal_year=fiscal_year, calendar=spec.code, shift=new_shift,
+                                            updated_by_id=actor.user_id, updated_at=utcnow()))
+            else:
+                rule.shift, rule.updated_by_id, rule.updated_at = new_shift, actor.user_id, utcnow()
+        before = {c: values[c].isoformat() for c in changed}
+        after = {c: d.isoformat() for c, d in changed.items()}
+        if new_shift is not None:
+            before["shift"], after["shift"] = current.shift, new_shift
+        audit.record(s, actor, "milestone.set", before={"fiscal_year": fiscal_year, "calendar": spec.code, **before},
+                     after={"fiscal_year": fiscal_year, "calendar": spec.code, **after})
         uow.commit()
     return recompute_due_dates(ctx, actor)
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from lxml import etree
 from sqlalchemy import func, select
 
-from .. import calendar_context
+from .. import calendar_context, profiles
 from ..actors import Actor, require
 from ..bpmn.lint import NS
 from ..context import Context
@@ -32,14 +32,11 @@ from ..models import (
     utcnow,
 )
 from ..roles import CENTRAL
-from ..scoring import calculator
-from .scoring import latest_schemes
+from ..scoring import calculator, collect
+from .scoring import latest_schemes, penalty_so_far, scheme_for
 
-MAIN_PROCESS = "sla_lifecycle"
 PAGE = 50
 AT_RISK_WORKING_DAYS = 3
-
-
 
 
 @dataclass(frozen=True)
@@ -68,30 +65,43 @@ class Overview:
     ministries: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    groups: list[tuple[str, str]] = field(default_factory=list)  # the main process's evaluation groups
+    schemes: list[str] = field(default_factory=list)    # schemes published for the fiscal year
 
 
-def stages_of(s, process_id: str = MAIN_PROCESS) -> list[tuple[str, str]]:
-    """The top process's activities (user tasks and call activities) in the order of its file."""
+def main_process_id() -> str:
+    main = profiles.main()
+    return main.process_id if main else ""
+
+
+def stages_of(s, process_id: str | None = None) -> list[tuple[str, str]]:
+    """The stages of a process: the elements its profile names (else every user task and call
+    activity of the top process), in the order of its file, with their names."""
+    process_id = process_id or main_process_id()
     definition = s.scalar(select(ProcessDefinition).where(ProcessDefinition.process_id == process_id))
     if definition is None:
         return []
     version = s.scalar(select(ProcessVersion).where(ProcessVersion.definition_id == definition.id,
                                                     ProcessVersion.version == definition.latest_version))
+    wanted = set(profiles.of(process_id).stages)
     for xml in version.sources.values():
         root = etree.fromstring(xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True))
         process = root.find(f".//bpmn:process[@id='{process_id}']", NS)
         if process is not None:
             return [(el.get("id"), el.get("name") or el.get("id")) for el in process
-                    if etree.QName(el).localname in ("userTask", "callActivity")]
+                    if etree.QName(el).localname in ("userTask", "callActivity")
+                    and (not wanted or el.get("id") in wanted)]
     return []
 
 
 def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None) -> Overview:
     require(actor, CENTRAL, what="see every agency")
     now = now or utcnow()
+    main = profiles.main()
+    main_id = main.process_id if main else ""
     with ctx.uow(write=False) as uow:
         s = uow.session
-        stages = stages_of(s)
+        stages = stages_of(s, main_id)
         agencies_q = select(Agency.id, Agency.code, Agency.name, Agency.ministry, Agency.region).where(
             Agency.active.is_(True))
         if f.ministry:
@@ -100,24 +110,32 @@ def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None
             agencies_q = agencies_q.where(Agency.region == f.region)
         agencies = {a.id: a for a in s.execute(agencies_q)}
         scores = defaultdict(list)
-        groups: dict[int, str] = {}
-        for row in s.execute(select(KpiScore.agency_id, KpiScore.scheme_code, KpiScore.score)
+        classes: dict[int, dict] = {}
+        for row in s.execute(select(KpiScore.agency_id, KpiScore.scheme_code, KpiScore.score, KpiScore.details)
                              .where(KpiScore.fiscal_year == f.fiscal_year)):
             scores[row.agency_id].append(row.score)
-            if "group" in row.scheme_code:
-                groups[row.agency_id] = "group1" if row.scheme_code.endswith("group1") else "group2"
-        if f.group:
-            agencies = {i: a for i, a in agencies.items() if groups.get(i) == f.group}
+            cls = (row.details or {}).get("classification") or {}
+            if cls.get("code"):  # only schemes that classify (the seed-002 service standard) do
+                classes[row.agency_id] = cls
+        main_rows = s.execute(
+            select(Instance, ProcessDefinition.process_id)
+            .join(ProcessDefinition, ProcessDefinition.id == Instance.definition_id)
+            .where(Instance.fiscal_year == f.fiscal_year, ProcessDefinition.process_id == main_id,
+                   Instance.status != "cancelled")).all()
+        groups: dict[int, set] = defaultdict(set)
         progress: dict[int, dict] = {}
-        for agency_id, prog in s.execute(
-                select(Instance.agency_id, Instance.progress)
-                .join(ProcessDefinition, ProcessDefinition.id == Instance.definition_id)
-                .where(Instance.fiscal_year == f.fiscal_year, ProcessDefinition.process_id == MAIN_PROCESS,
-                       Instance.status != "cancelled")):
-            if agency_id in agencies:
-                merged = progress.setdefault(agency_id, {})
-                for key, state in (prog or {}).items():  # several processes: "current" wins over "done"
-                    merged[key] = "current" if "current" in (state, merged.get(key)) else state
+        instances_of: dict[int, list] = defaultdict(list)
+        for inst, pid in main_rows:
+            if inst.agency_id not in agencies:
+                continue
+            instances_of[inst.agency_id].append((inst, pid))
+            if inst.evaluation_group:
+                groups[inst.agency_id].add(inst.evaluation_group)
+            merged = progress.setdefault(inst.agency_id, {})
+            for key, state in (inst.progress or {}).items():  # several processes: "current" wins over "done"
+                merged[key] = "current" if "current" in (state, merged.get(key)) else state
+        if f.group:
+            agencies = {i: a for i, a in agencies.items() if f.group in groups.get(i, ())}
         late = dict(s.execute(select(HumanTask.agency_id, func.count()).where(
             HumanTask.status == "open", HumanTask.due_at < now).group_by(HumanTask.agency_id)).all())
         cal = calendar_context.for_session(s, ctx.settings.timezone)
@@ -129,7 +147,12 @@ def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None
         ministries = sorted({m for (m,) in s.execute(select(Agency.ministry).distinct()) if m})
         regions = sorted({r for (r,) in s.execute(select(Agency.region).distinct()) if r})
         years = sorted(set(s.scalars(select(Instance.fiscal_year).distinct())), reverse=True)
-        standard_scheme = next((sc for sc, _ in latest_schemes(s) if sc.data.get("classification")), None)
+        published = latest_schemes(s, f.fiscal_year)
+        ordered = sorted(agencies.values(), key=lambda a: (a.ministry, a.name))
+        page = max(1, f.page)
+        page_agencies = ordered[(page - 1) * PAGE: page * PAGE]
+        lateness = collect.lateness_for(s, [row for a in page_agencies for row in instances_of.get(a.id, [])],
+                                        now, ctx.settings.timezone)
 
     heat_counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for agency_id, agency in agencies.items():
@@ -138,14 +161,15 @@ def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None
             heat_counts[agency.ministry or "-"][stage_id][prog.get(stage_id, "todo")] += 1
     heat = [{"ministry": m, "agencies": sum(1 for a in agencies.values() if (a.ministry or "-") == m),
              "cells": {sid: dict(heat_counts[m][sid]) for sid, _ in stages}} for m in sorted(heat_counts)]
-    ordered = sorted(agencies.values(), key=lambda a: (a.ministry, a.name))
-    page = max(1, f.page)
     rows = []
-    for a in ordered[(page - 1) * PAGE: page * PAGE]:
-        mean = _mean(scores.get(a.id))
+    for a in page_agencies:
+        items = [x for inst, _ in instances_of.get(a.id, []) for x in lateness.get(inst.id, [])]
+        group_codes = sorted(groups.get(a.id, ()))
         rows.append({"id": a.id, "code": a.code, "name": a.name, "ministry": a.ministry, "region": a.region,
                      "cells": {sid: progress.get(a.id, {}).get(sid, "todo") for sid, _ in stages},
-                     "late": late.get(a.id, 0), "score": mean, "group": groups.get(a.id, "")})
+                     "stage_late": _stage_late(items), "late": late.get(a.id, 0), "score": _mean(scores.get(a.id)),
+                     "group": ", ".join(main.group_title(g) for g in group_codes) if main else "",
+                     "groups": group_codes, "penalty": _penalty(published, main_id, f.fiscal_year, group_codes, items)})
     named = {i: a for i, a in agencies.items()}
     ranked = sorted(((i, _mean(v)) for i, v in scores.items() if i in named), key=lambda x: (-x[1], named[x[0]].name))
     band = [0, 0, 0, 0, 0]
@@ -157,19 +181,31 @@ def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None
         return {"id": a.id, "name": a.name, "ministry": a.ministry, "score": value, "count": count}
 
     classified = {"standard": [], "best_practice": []}
-    if standard_scheme is not None:
-        for agency_id, values in scores.items():
-            if agency_id in named:
-                cls = calculator.classify(standard_scheme, values)
-                if cls and cls["code"] in classified:
-                    classified[cls["code"]].append(item(agency_id, _mean(values)))
+    for agency_id, cls in classes.items():
+        if agency_id in named and cls["code"] in classified:
+            classified[cls["code"]].append(item(agency_id, _mean(scores.get(agency_id))))
     return Overview(
         filters=f, stages=stages, heat=heat, agencies=rows, total_agencies=len(agencies),
         overdue=[item(i, count=n) for i, n in sorted(late.items(), key=lambda x: -x[1]) if i in named][:50],
         at_risk=[item(i, count=n) for i, n in sorted(risk.items(), key=lambda x: -x[1]) if i in named][:50],
         distribution=band, top=[item(i, v) for i, v in ranked[:10]], bottom=[item(i, v) for i, v in ranked[-10:][::-1]],
         standard=classified["standard"], best_practice=classified["best_practice"], ministries=ministries,
-        regions=regions, years=years)
+        regions=regions, years=years, groups=[(g.code, g.title) for g in main.groups] if main else [],
+        schemes=[sc.code for sc, _ in published])
+
+
+def _stage_late(items: list[dict]) -> dict[str, int]:
+    """Per stage, the most days late of its work that is overdue and not yet sent."""
+    out: dict[str, int] = {}
+    for x in items:
+        if x["state"] == "overdue" and x.get("stage"):
+            out[x["stage"]] = max(out.get(x["stage"], 0), x["days_late"])
+    return out
+
+
+def _penalty(published, process_id: str, fiscal_year: int, groups: list[str], items: list[dict]) -> dict | None:
+    found = next((x for g in groups if (x := scheme_for(published, process_id, g, fiscal_year))), None)
+    return penalty_so_far(found[0] if found else None, items)
 
 
 def _mean(values) -> Decimal:

@@ -16,7 +16,7 @@ from ..context import Context
 from ..models import Agency, HumanTask, Instance, KpiScore, ProcessDefinition, utcnow
 from ..roles import CENTRAL
 from ..thaidate import be_date
-from .central import MAIN_PROCESS, stages_of
+from .central import main_process_id, stages_of
 
 STATE_TH = {"done": "เสร็จแล้ว", "current": "กำลังดำเนินการ", "todo": "ยังไม่ถึง"}
 HEADER = Font(bold=True, color="FFFFFF")
@@ -47,13 +47,17 @@ def workbook(ctx: Context, actor: Actor, fiscal_year: int) -> bytes:
         for sc in s.scalars(select(KpiScore).where(KpiScore.fiscal_year == fiscal_year)
                             .order_by(KpiScore.agency_id, KpiScore.scheme_code)):
             a = agencies[sc.agency_id]
+            late = sc.details.get("late") or {}
             for proc in sc.details.get("processes", []):
+                group = (sc.details.get("groups") or {}).get(proc["name"], "")
                 for ln in proc["lines"]:
-                    score_rows.append([a.code, a.name, a.ministry, a.region, fiscal_year, sc.scheme_code,
+                    score_rows.append([a.code, a.name, a.ministry, a.region, fiscal_year, sc.scheme_code, group,
                                        proc["name"], ln["code"], ln["title"], float(Decimal(ln["weight"])),
                                        "" if ln["value"] is None else str(ln["value"]), float(Decimal(ln["level"])),
                                        ln["days_late"], float(Decimal(ln["penalty"])), float(Decimal(ln["score"])),
-                                       float(Decimal(proc["score"])), float(sc.score),
+                                       float(Decimal(proc["score"])),
+                                       float(Decimal(sc.details.get("subtotal", sc.score))),
+                                       float(Decimal(late.get("penalty", "0"))), float(sc.score),
                                        be_date(sc.computed_at, tz, empty="")])
         stages = stages_of(s)
         late = dict(s.execute(select(HumanTask.agency_id, func.count()).where(
@@ -64,20 +68,21 @@ def workbook(ctx: Context, actor: Actor, fiscal_year: int) -> bytes:
         for inst, _pid in s.execute(select(Instance, ProcessDefinition.process_id)
                                     .join(ProcessDefinition, ProcessDefinition.id == Instance.definition_id)
                                     .where(Instance.fiscal_year == fiscal_year,
-                                           ProcessDefinition.process_id == MAIN_PROCESS)
+                                           ProcessDefinition.process_id == main_process_id())
                                     .order_by(Instance.agency_id)):
             a = agencies[inst.agency_id]
             cells = [STATE_TH[(inst.progress or {}).get(sid, "todo")] for sid, _ in stages]
             status_rows.append([a.code, a.name, a.ministry, a.region, inst.service_process, fiscal_year,
-                                *cells, late.get(a.id, 0), be_date(next_due.get(a.id), tz, empty=""),
-                                be_date(inst.updated_at, tz, empty="")])
+                                inst.evaluation_group, *cells, late.get(a.id, 0),
+                                be_date(next_due.get(a.id), tz, empty=""), be_date(inst.updated_at, tz, empty="")])
     wb = Workbook()
     wb.remove(wb.active)
-    _sheet(wb, "คะแนน", ["รหัสหน่วยงาน", "หน่วยงาน", "กระทรวง", "ภาค", "ปีงบประมาณ", "เกณฑ์", "กระบวนงาน",
+    _sheet(wb, "คะแนน", ["รหัสหน่วยงาน", "หน่วยงาน", "กระทรวง", "ภาค", "ปีงบประมาณ", "เกณฑ์", "กลุ่ม", "กระบวนงาน",
                          "ตัวชี้วัด", "ชื่อตัวชี้วัด", "น้ำหนัก", "ผลการดำเนินงาน", "ระดับ", "วันที่ล่าช้า",
-                         "คะแนนที่ถูกปรับลด", "คะแนนตัวชี้วัด", "คะแนนกระบวนงาน", "คะแนนรวม", "คำนวณเมื่อ"],
+                         "คะแนนที่ถูกปรับลด", "คะแนนตัวชี้วัด", "คะแนนกระบวนงาน", "คะแนนก่อนหักส่งล่าช้า",
+                         "หักส่งล่าช้า", "คะแนนรวม", "คำนวณเมื่อ"],
            score_rows)
-    _sheet(wb, "สถานะ", ["รหัสหน่วยงาน", "หน่วยงาน", "กระทรวง", "ภาค", "กระบวนงาน", "ปีงบประมาณ",
+    _sheet(wb, "สถานะ", ["รหัสหน่วยงาน", "หน่วยงาน", "กระทรวง", "ภาค", "กระบวนงาน", "ปีงบประมาณ", "กลุ่ม",
                          *[name for _, name in stages], "งานที่เลยกำหนด", "กำหนดส่งถัดไป", "ปรับปรุงล่าสุด"],
            status_rows)
     for ws in wb.worksheets:

@@ -3,16 +3,18 @@ of a fiscal year from the workflows, and an agency's scorecard."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select
 
-from .. import audit
+from .. import audit, profiles
 from ..actors import Actor, require
 from ..context import Context
 from ..errors import InvalidInput, NotFound
-from ..models import Agency, Instance, KpiScheme, KpiScore, ScoreCorrection, utcnow
+from ..models import Agency, Instance, KpiScheme, KpiScore, ProcessDefinition, ScoreCorrection, utcnow
 from ..roles import CENTRAL
 from ..scoring import calculator, collect, schemes
 
@@ -67,26 +69,31 @@ def list_schemes(ctx: Context, actor: Actor) -> list[SchemeRow]:
                 for r in uow.session.scalars(select(KpiScheme).order_by(KpiScheme.code, KpiScheme.version.desc()))]
 
 
-def latest_schemes(s) -> list[tuple[schemes.Scheme, int]]:
+def latest_schemes(s, fiscal_year: int | None = None) -> list[tuple[schemes.Scheme, int]]:
+    """The latest version of every scheme (of one fiscal year when given)."""
+    stmt = select(KpiScheme).order_by(KpiScheme.code, KpiScheme.version)
+    if fiscal_year is not None:
+        stmt = stmt.where(KpiScheme.fiscal_year == fiscal_year)
     latest = {}
-    for row in s.scalars(select(KpiScheme).order_by(KpiScheme.code, KpiScheme.version)):
+    for row in s.scalars(stmt):
         latest[row.code] = row
     return [(schemes.parse_scheme(r.content, "scheme.json"), r.version) for r in latest.values()]
 
 
 def scheme_for(candidates, process_id: str, group: str, fiscal_year: int):
-    """The scheme in force: for this workflow (and group), the latest fiscal year not after this one."""
+    """The scheme the evaluator published for this workflow (and group) for exactly this fiscal year:
+    an earlier year's scheme is never used silently."""
     fitting = [(sc, v) for sc, v in candidates
                if (sc.data.get("applies_to") or {}).get("process_id") == process_id
                and (sc.data.get("applies_to") or {}).get("group", group) == group
-               and sc.fiscal_year <= fiscal_year]
-    return max(fitting, key=lambda x: x[0].fiscal_year) if fitting else None
+               and sc.fiscal_year == fiscal_year]
+    return fitting[0] if fitting else None
 
 
 def _results(scheme: schemes.Scheme, items: list[collect.Collected]) -> dict:
     processes = []
     for item in items:
-        values, late = {}, {}
+        values, late, evidence = {}, {}, {}
         for ind in scheme.indicators:
             source = ind.get("source", ind["code"])
             value = item.values.get(source)
@@ -96,43 +103,133 @@ def _results(scheme: schemes.Scheme, items: list[collect.Collected]) -> dict:
                 values[ind["code"]] = value
             if item.days_late.get(source):
                 late[ind["code"]] = item.days_late[source]
+            if item.evidence.get(source):
+                evidence[ind["code"]] = int(item.evidence[source])
         processes.append({"name": item.service_process, "values": values, "days_late": late,
-                          "instance_id": item.instance_id})
+                          "evidence": evidence, "instance_id": item.instance_id})
     return {"processes": processes}
 
 
-def recompute(ctx: Context, actor: Actor, fiscal_year: int, agency_ids: list[int] | None = None) -> int:
+def penalty_so_far(scheme: schemes.Scheme | None, lateness: list[dict]) -> dict | None:
+    """Days late and points lost so far on the scheme's late penalty, counting reports not yet sent
+    (their days grow until they leave the agency)."""
+    rule = (scheme.data.get("late_penalty") if scheme is not None else None)
+    late = [x for x in lateness if x["days_late"] and x["state"] in ("sent", "overdue")]
+    if not late:
+        return None
+    days = sum(x["days_late"] for x in late)
+    points = calculator.q4(calculator.d(rule["per_day"]) * days) if rule else None
+    return {"days_late": days, "penalty": str(points) if points is not None else None,
+            "overdue": [x for x in late if x["state"] == "overdue"]}
+
+
+def _score_all(s, fiscal_year: int, agency_ids, now, tz: str) -> tuple[dict, list]:
+    """Collect every instance of the year and group them by agency and scheme; instances whose
+    process is scored but has no scheme for the year are listed as missing."""
+    candidates = latest_schemes(s, fiscal_year)
+    per_agency: dict[tuple[int, str], list] = {}
+    missing = []
+    for instance, process_id in collect.instances_of_year(s, fiscal_year, agency_ids):
+        item = collect.collect(s, instance, process_id, now, tz)
+        found = scheme_for(candidates, process_id, item.group, fiscal_year)
+        if found is None:
+            if profiles.of(process_id).results is not None:
+                missing.append({"agency_id": instance.agency_id, "instance_id": instance.id,
+                                "process_id": process_id, "group": item.group,
+                                "service_process": instance.service_process})
+            continue
+        per_agency.setdefault((instance.agency_id, found[0].code), [found, []])[1].append(item)
+    return per_agency, missing
+
+
+def recompute(ctx: Context, actor: Actor, fiscal_year: int, agency_ids: list[int] | None = None,
+              now: datetime | None = None) -> int:
     """Score every agency of a fiscal year from its workflows; returns how many scores were written."""
     require(actor, CENTRAL, what="manage scores")
+    now = now or utcnow()
     written = 0
     with ctx.uow() as uow:
         s = uow.session
-        candidates = latest_schemes(s)
-        per_agency: dict[tuple[int, str], list] = {}
-        for instance, process_id in collect.instances_of_year(s, fiscal_year, agency_ids):
-            item = collect.collect(s, instance, process_id)
-            found = scheme_for(candidates, process_id, item.group, fiscal_year)
-            if found is None:
-                continue
-            per_agency.setdefault((instance.agency_id, found[0].code), [found, []])[1].append(item)
+        per_agency, missing = _score_all(s, fiscal_year, agency_ids, now, ctx.settings.timezone)
         stmt = delete(KpiScore).where(KpiScore.fiscal_year == fiscal_year)
         if agency_ids is not None:
             stmt = stmt.where(KpiScore.agency_id.in_(agency_ids))
         s.execute(stmt)
-        now = utcnow()
         for (agency_id, code), ((scheme, version), items) in per_agency.items():
             try:
                 result = calculator.score(scheme, _results(scheme, items))
             except calculator.ResultsInvalid as exc:
                 result = {"error": str(exc), "score": "0", "processes": [], "indicators": []}
-            result["evidence"] = sum(i.evidence for i in items)
+            result["evidence"] = sum(sum(i.evidence.values()) for i in items)
             result["corrections"] = {i.service_process: i.corrected for i in items if i.corrected}
+            result["groups"] = {i.service_process: i.group for i in items}
+            result["lateness"] = [dict(x, service_process=i.service_process) for i in items for x in i.lateness]
+            result["penalty_so_far"] = penalty_so_far(scheme, result["lateness"])
             s.add(KpiScore(fiscal_year=fiscal_year, agency_id=agency_id, scheme_code=code, scheme_version=version,
                            score=Decimal(result["score"]), details=result, computed_at=now))
             written += 1
-        audit.record(s, actor, "scores.recompute", after={"fiscal_year": fiscal_year, "scores": written})
+        audit.record(s, actor, "scores.recompute",
+                     after={"fiscal_year": fiscal_year, "scores": written, "without_scheme": len(missing)})
         uow.commit()
     return written
+
+
+def _year_code(text: str, from_fy: int, to_fy: int) -> str:
+    return text.replace(str(from_fy), str(to_fy)) if str(from_fy) in text else f"{text}-{to_fy}"
+
+
+def _scheme_key(scheme: schemes.Scheme, code: str) -> str:
+    """What a scheme scores: its workflow and group, or (a scheme for no workflow) its code."""
+    applies = scheme.data.get("applies_to")
+    return f"{applies['process_id']}/{applies.get('group', '')}" if applies else code
+
+
+def copy_schemes(ctx: Context, actor: Actor, from_fy: int, to_fy: int) -> list[str]:
+    """Publish last year's schemes for a new fiscal year in one action (each as a new scheme whose
+    code and title name the new year); schemes already published for that year are left alone."""
+    require(actor, CENTRAL, what="manage scores")
+    if not (2500 <= int(from_fy) <= 2700 and 2500 <= int(to_fy) <= 2700) or int(from_fy) == int(to_fy):
+        raise InvalidInput("choose two different fiscal years (B.E.)", field="to_fy")
+    with ctx.uow(write=False) as uow:
+        source = latest_schemes(uow.session, int(from_fy))
+        existing = {_scheme_key(sc, sc.code) for sc, _ in latest_schemes(uow.session, int(to_fy))}
+    if not source:
+        raise InvalidInput("there is no scheme for that fiscal year to copy", field="from_fy")
+    created = []
+    for scheme, _ in source:
+        code = _year_code(scheme.code, from_fy, to_fy)[:64]
+        if _scheme_key(scheme, code) in existing or code in existing:
+            continue
+        title = _year_code(scheme.title, from_fy, to_fy) if str(from_fy) in scheme.title else scheme.title
+        data = dict(scheme.data, code=code, fiscal_year=int(to_fy), title=title,
+                    source=f"{scheme.data.get('source', '')} (copied from {scheme.code})".strip())
+        created.append(upload_scheme(ctx, actor, json.dumps(data, ensure_ascii=False, indent=2), f"{code}.json")[0])
+    return created
+
+
+def set_group(ctx: Context, actor: Actor, instance_id: int, group: str, reason: str) -> None:
+    """The evaluator overrides the evaluation group of one workflow, with a reason (audited)."""
+    require(actor, CENTRAL, what="manage scores")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("a reason is required", field="reason")
+    with ctx.uow() as uow:
+        s = uow.session
+        instance = s.get(Instance, instance_id)
+        if instance is None or not actor.can_see_agency(instance.agency_id):
+            raise NotFound("instance not found")
+        process_id = s.scalar(select(ProcessDefinition.process_id)
+                              .where(ProcessDefinition.id == instance.definition_id))
+        allowed = [g.code for g in profiles.of(process_id).groups]
+        if group not in allowed:
+            raise InvalidInput("choose one of the process's groups", field="group", allowed=allowed)
+        before = instance.evaluation_group
+        instance.evaluation_group, instance.group_reason = group, reason
+        audit.record(s, actor, "instance.group", agency_id=instance.agency_id, instance_id=instance.id,
+                     before={"group": before}, after={"group": group}, comment=reason)
+        agency_id, fiscal_year = instance.agency_id, instance.fiscal_year
+        uow.commit()
+    recompute(ctx, actor, fiscal_year, [agency_id])
 
 
 def correct(ctx: Context, actor: Actor, instance_id: int, indicator: str, value, reason: str) -> None:
@@ -173,10 +270,11 @@ class Scorecard:
     fiscal_year: int
     scores: list[dict]
     instances: list[dict]
-    classification: dict | None
+    missing: list[dict]          # scored workflows with no scheme published for the year
 
 
-def scorecard(ctx: Context, actor: Actor, agency_id: int, fiscal_year: int) -> Scorecard:
+def scorecard(ctx: Context, actor: Actor, agency_id: int, fiscal_year: int, now: datetime | None = None) -> Scorecard:
+    now = now or utcnow()
     with ctx.uow(write=False) as uow:
         s = uow.session
         agency = s.get(Agency, agency_id)
@@ -186,11 +284,18 @@ def scorecard(ctx: Context, actor: Actor, agency_id: int, fiscal_year: int) -> S
                          .order_by(KpiScore.scheme_code))
         scores = [dict(r.details, code=r.scheme_code, version=r.scheme_version, computed_at=r.computed_at)
                   for r in rows]
-        instances = [{"id": i.id, "service_process": i.service_process, "status": i.status}
-                     for i in s.scalars(select(Instance).where(Instance.agency_id == agency_id,
-                                                               Instance.fiscal_year == fiscal_year))]
-        standard = next((sc for sc, _ in latest_schemes(s) if sc.data.get("classification")), None)
-    classification = None
-    if standard is not None and scores:
-        classification = calculator.classify(standard, [Decimal(x["score"]) for x in scores])
-    return Scorecard(agency.id, agency.name, fiscal_year, scores, instances, classification)
+        candidates = latest_schemes(s, fiscal_year)
+        instances, missing = [], []
+        for inst, process_id in collect.instances_of_year(s, fiscal_year, [agency_id]):
+            profile = profiles.of(process_id)
+            item = collect.collect(s, inst, process_id, now, ctx.settings.timezone)
+            found = scheme_for(candidates, process_id, item.group, fiscal_year)
+            instances.append({"id": inst.id, "service_process": inst.service_process, "status": inst.status,
+                              "group": item.group, "group_title": profile.group_title(item.group),
+                              "group_reason": inst.group_reason, "groups": profile.groups,
+                              "lateness": item.lateness,
+                              "penalty_so_far": penalty_so_far(found[0] if found else None, item.lateness)})
+            if found is None and profile.results is not None:
+                missing.append({"service_process": inst.service_process, "process_id": process_id,
+                                "group": item.group})
+    return Scorecard(agency.id, agency.name, fiscal_year, scores, instances, missing)

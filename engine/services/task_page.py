@@ -8,6 +8,7 @@ from datetime import datetime
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
+from .. import profiles
 from ..actors import Actor
 from ..context import Context
 from ..errors import NotFound
@@ -63,11 +64,6 @@ class TaskPage:
         return not self.can_work
 
 
-def _is_decision(form: str) -> bool:
-    """Review and escalation forms record decisions; they are history, never prefilled."""
-    return form.endswith(("review.schema.json", "escalation.schema.json"))
-
-
 def get(ctx: Context, actor: Actor, task_id: int) -> TaskPage:
     with ctx.uow(write=False) as uow:
         s = uow.session
@@ -76,6 +72,9 @@ def get(ctx: Context, actor: Actor, task_id: int) -> TaskPage:
             raise NotFound("task not found")
         instance = s.get(Instance, task.instance_id)
         forms = instance.version.forms
+        definition = s.get(ProcessDefinition, instance.definition_id)
+        # decision forms (reviews, escalations) are history, never prefilled
+        is_decision = profiles.of(definition.process_id).is_decision
         rows = s.execute(select(Submission, HumanTask.name, HumanTask.form)
                          .join(HumanTask, HumanTask.id == Submission.task_id)
                          .where(Submission.instance_id == instance.id).order_by(Submission.id)).all()
@@ -87,9 +86,9 @@ def get(ctx: Context, actor: Actor, task_id: int) -> TaskPage:
         for sub, name, form in rows:
             if sub.task_id == task.id:
                 data = dict(sub.data)
-            elif sub.bpmn_id == task.bpmn_id and not _is_decision(form):
+            elif sub.bpmn_id == task.bpmn_id and not is_decision(form):
                 previous_round = sub.data  # the same step submitted before (a sent-back task)
-            if "decision" in sub.data and _is_decision(form):
+            if "decision" in sub.data and is_decision(form):
                 reviews.append(ReviewRound(name, sub.data.get("decision", ""), sub.data.get("comment", ""),
                                            sub.submitted_at, names.get(sub.submitted_by_id, "")))
             elif sub.task_id != task.id:
@@ -106,7 +105,7 @@ def get(ctx: Context, actor: Actor, task_id: int) -> TaskPage:
                     returned = str(spiff_task.data.get("returned_comment") or "")
         can_work = task.status == "open" and actor.can_do(task.role, task.agency_id) and \
             task.assignee_id in (None, actor.user_id)
-        process_name = s.get(ProcessDefinition, instance.definition_id).name
+        process_name = definition.name
         return TaskPage(
             id=task.id, instance_id=instance.id, bpmn_id=task.bpmn_id, name=task.name, role=task.role,
             status=task.status, instructions=task.instructions, created_at=task.created_at, due_at=task.due_at,

@@ -65,18 +65,51 @@ def test_office_hours_arithmetic():
     assert early.astimezone(BKK) == datetime(2026, 4, 16, 9, 30, tzinfo=BKK)
 
 
-def test_report_due_dates_and_a_round_due_on_a_holiday():
+def test_department_report_due_dates_seed_002():
+    # seed 002 slide 11, FY 2558: reports by 10 April, 10 July and 9 October 2015 (10 October 2015 was a
+    # Saturday): the calendar ships 10 Apr / 10 Jul / 10 Oct with "the working day before"
     with using(CalendarContext()):
-        assert helpers.report_due(2569, 6) == "2026-04-10T23:59:59+07:00"
-        assert helpers.report_due(2569, 9) == "2026-07-10T23:59:59+07:00"
-        assert helpers.report_due(2569, 12) == "2026-10-09T23:59:59+07:00"
-        # FY 2570: 10 Apr 2027 is a Saturday; the report is due on the next working day
-        assert helpers.report_due(2570, 6) == "2027-04-12T23:59:59+07:00"
-    custom = CalendarContext(milestone=lambda fy, code: date(2026, 4, 13))  # moved onto Songkran
-    with using(custom):
-        assert helpers.report_due(2569, 6) == "2026-04-16T23:59:59+07:00"
+        assert helpers.report_due(2558, 6, "department") == "2015-04-10T23:59:59+07:00"
+        assert helpers.report_due(2558, 9, "department") == "2015-07-10T23:59:59+07:00"
+        assert helpers.report_due(2558, 12, "department") == "2015-10-09T23:59:59+07:00"
+        # FY 2570: 10 Apr 2027 is a Saturday: due on Friday 9 April
+        assert helpers.report_due(2570, 6, "department") == "2027-04-09T23:59:59+07:00"
+
+
+def test_sla_kpi_calendar_seed_000():
+    # seed 000 slide 10 (FY 2558): forms A–E in January, plan + SLA + photo in March, the 12-month
+    # report in September; the month's last day, moved to the working day before
+    with using(CalendarContext()):
+        assert helpers.milestone_due(2558, "forms_a_e", "sla_kpi") == "2015-01-30T23:59:59+07:00"  # 31 Jan: Sat
+        assert helpers.milestone_due(2558, "plan_sla_photo", "sla_kpi") == "2015-03-31T23:59:59+07:00"
+        assert helpers.report_due(2558, 12, "sla_kpi") == "2015-09-30T23:59:59+07:00"
+        assert helpers.report_due(2570, 12) == "2027-09-30T23:59:59+07:00"  # the first calendar by default
+        assert helpers.round_opens(2570, 6) == "2027-03-01T00:00:00+07:00"
+
+
+def test_the_rule_for_non_working_days_is_calendar_data():
+    def moved_onto_songkran(fy, code, calendar=None):
+        return date(2026, 4, 13)
+
+    with using(CalendarContext(milestone=moved_onto_songkran, shift_rule=lambda fy, cal: "next")):
+        assert helpers.report_due(2569, 6, "department") == "2026-04-16T23:59:59+07:00"
+    with using(CalendarContext(milestone=moved_onto_songkran, shift_rule=lambda fy, cal: "previous")):
+        assert helpers.report_due(2569, 6, "department") == "2026-04-10T23:59:59+07:00"
+    with using(CalendarContext(milestone=moved_onto_songkran, shift_rule=lambda fy, cal: "none")):
+        assert helpers.report_due(2569, 6, "department") == "2026-04-13T23:59:59+07:00"
     with pytest.raises(ValueError):
         helpers.report_due(2569, 7)
+    with pytest.raises(KeyError):
+        helpers.report_due(2569, 6, "no_such_calendar")
+
+
+def test_labour_day_is_a_working_day_for_government_and_yearly_holidays_are_flagged():
+    cal = WorkCalendar()
+    assert cal.is_working_day(date(2026, 5, 1))      # Friday 1 May 2026: offices open
+    assert not cal.is_working_day(date(2026, 5, 4))  # Coronation Day
+    assert not cal.is_working_day(date(2026, 5, 13))  # Royal Ploughing Ceremony 2026 (announced)
+    assert calendars.to_confirm(2026) == ()
+    assert calendars.to_confirm(2027) == ("วันพืชมงคล",)  # not announced in the data yet
 
 
 def test_working_days_from_now_uses_the_clock_of_the_context():
@@ -115,7 +148,7 @@ def test_calendar_changes_recompute_open_due_dates(world):
             return timer.due_at, task.due_at, reminders
 
     first = due()
-    assert first[0] == first[1] == datetime(2026, 4, 10, 16, 59, 59, tzinfo=timezone.utc)
+    assert first[0] == first[1] == datetime(2026, 3, 31, 16, 59, 59, tzinfo=timezone.utc)
     assert len(first[2]) == 3
     with time_machine.travel(datetime(2026, 2, 1, 3, tzinfo=timezone.utc), tick=False):
         # the central office moves the 6-month report to 20 Apr; the timer, the task and its reminders follow
@@ -123,12 +156,35 @@ def test_calendar_changes_recompute_open_due_dates(world):
         moved = due()
         assert moved[0] == moved[1] == datetime(2026, 4, 20, 16, 59, 59, tzinfo=timezone.utc)
         assert moved[2] != first[2] and len(moved[2]) == 3
-        # an administrator closes offices on 20 Apr: the report is due on the next working day
+        # an administrator closes offices on 20 Apr: the report is due on the working day before
+        # (the calendar's rule): Friday 17 April
         assert calendars.set_day(ctx, world.actor("admin"), date(2026, 4, 20), False, "วันหยุดราชการเพิ่มเติม") == 1
-        assert due()[0] == datetime(2026, 4, 21, 16, 59, 59, tzinfo=timezone.utc)
+        assert due()[0] == datetime(2026, 4, 17, 16, 59, 59, tzinfo=timezone.utc)
         assert calendars.remove_day(ctx, world.actor("admin"), date(2026, 4, 20)) == 1
         assert due()[0] == datetime(2026, 4, 20, 16, 59, 59, tzinfo=timezone.utc)
         assert calendars.recompute_due_dates(ctx, world.actor("admin")) == 0  # nothing left to move
     view = calendars.year_view(ctx, 2026)
     assert any(d.day == date(2026, 4, 13) and d.source == "holiday" for d in view)
     assert calendars.milestones(ctx, 2569)["report_6"] == date(2026, 4, 20)
+
+
+def test_the_evaluator_confirms_the_rule_and_due_dates_follow(world):
+    ctx = world.ctx
+    deploy.deploy(ctx, {"t.bpmn": one_task(timer="report_due(fiscal_year, 6, 'department')").encode()}, DESIGNER)
+    with time_machine.travel(datetime(2026, 10, 5, 3, tzinfo=timezone.utc), tick=False):
+        iid = instances.start(ctx, ADMIN, "p", world.agency_a, "ภาษีรถ", 2570)
+        # 10 Apr 2027 is a Saturday: the working day before, Friday 9 April
+        with ctx.uow(write=False) as uow:
+            task = uow.session.scalar(select(HumanTask).where(HumanTask.instance_id == iid))
+        assert task.due_at == datetime(2027, 4, 9, 16, 59, 59, tzinfo=timezone.utc)
+        view = {c.code: c for c in calendars.reporting_calendars(ctx, 2570)}["department"]
+        assert not view.shift_confirmed and view.shift == "previous"
+        assert calendars.set_milestones(ctx, world.actor("central"), 2570, {}, "department", shift="next") == 1
+        with ctx.uow(write=False) as uow:
+            task = uow.session.scalar(select(HumanTask).where(HumanTask.instance_id == iid))
+        assert task.due_at == datetime(2027, 4, 12, 16, 59, 59, tzinfo=timezone.utc)  # Monday 12 April
+        assert {c.code: c for c in calendars.reporting_calendars(ctx, 2570)}["department"].shift_confirmed
+        with pytest.raises(InvalidInput):
+            calendars.set_milestones(ctx, world.actor("central"), 2570, {}, "department", shift="sideways")
+        with pytest.raises(InvalidInput):
+            calendars.set_milestones(ctx, world.actor("central"), 2570, {}, "nope")

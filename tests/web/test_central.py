@@ -37,15 +37,15 @@ def test_overview_scores_and_correction(central_client, world):
     token = csrf_token(client, "/central/?fy=2566")
     assert client.post("/central/recompute", data={"fy": 2566, "csrf_token": token}).status_code == 302
     html = client.get("/central/?fy=2566").get_data(as_text=True)
-    assert 'data-testid="heatmap"' in html and "กรมทดสอบ ก" in html and "4.70" not in html
-    assert "3.60" in html  # the agency's average in the ranking
+    assert 'data-testid="heatmap"' in html and "กรมทดสอบ ก" in html
+    assert "3.45" in html  # (5 + 2.5) / 2 - 3 days x 0.10, in the ranking
     page = client.get(f"/central/agencies/{world.agency_a}?fy=2566").get_data(as_text=True)
-    assert "0.3000" in page and "4.7000" in page  # the working: penalty and score of round 1
+    assert "3.7500" in page and "0.3000" in page and "3.4500" in page  # the working: subtotal, penalty, score
     r = client.post(f"/central/agencies/{world.agency_a}/correct",
                     data={"fy": 2566, "instance_id": 1, "indicator": "round2", "value": "3", "reason": "หลักฐานเพิ่ม",
                           "csrf_token": token})
     assert r.status_code == 302
-    assert "3.8500" in client.get(f"/central/agencies/{world.agency_a}?fy=2566").get_data(as_text=True)
+    assert "3.7000" in client.get(f"/central/agencies/{world.agency_a}?fy=2566").get_data(as_text=True)
     bad = client.post(f"/central/agencies/{world.agency_a}/correct",
                       data={"fy": 2566, "instance_id": 1, "indicator": "round2", "value": "abc", "reason": "x",
                             "csrf_token": token})
@@ -63,9 +63,14 @@ def test_excel_export_cells(central_client):
     headers = [c.value for c in scores[1]]
     assert headers[:3] == ["รหัสหน่วยงาน", "หน่วยงาน", "กระทรวง"] and "คะแนนรวม" in headers
     first = [c.value for c in scores[2]]
-    assert first[1] == "กรมทดสอบ ก" and first[7] == "round1" and first[13] == pytest.approx(0.3)
-    assert first[16] == pytest.approx(3.6) and scores.cell(2, 17).number_format == "0.0000"
-    assert first[17].endswith("2569") or first[17].endswith("2570")  # computed today, B.E.
+    column = {h: i for i, h in enumerate(headers)}
+    assert first[1] == "กรมทดสอบ ก" and first[column["ตัวชี้วัด"]] == "round1"
+    assert first[column["คะแนนที่ถูกปรับลด"]] == 0  # the penalty is not taken from the round's line...
+    assert first[column["คะแนนก่อนหักส่งล่าช้า"]] == pytest.approx(3.75)
+    assert first[column["หักส่งล่าช้า"]] == pytest.approx(0.3)  # ...but from the indicator's score
+    assert first[column["คะแนนรวม"]] == pytest.approx(3.45)
+    assert scores.cell(2, column["คะแนนรวม"] + 1).number_format == "0.0000"
+    assert first[column["คำนวณเมื่อ"]].endswith(("2569", "2570", "2571"))  # computed today, B.E.
     assert wb["สถานะ"].cell(1, 1).value == "รหัสหน่วยงาน"
 
 

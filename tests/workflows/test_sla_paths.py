@@ -8,15 +8,16 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from engine.errors import Forbidden
 from engine.models import Deadline, Document, HumanTask, Notification, Submission
-from engine.services import deploy, instances
+from engine.services import deploy, instances, tasks
 from tests.conftest import ADMIN, DESIGNER
 from tests.workflows.walker import Walker, example
 
 BKK = timezone.utc
 START = datetime(2025, 10, 6, 2, 0, tzinfo=BKK)           # FY 2569 begins
 MAR_2 = datetime(2026, 3, 2, 2, 0, tzinfo=BKK)             # the 6-month round is open
-APR_20 = datetime(2026, 4, 20, 2, 0, tzinfo=BKK)           # after the 6-month due date (10 Apr)
+APR_20 = datetime(2026, 4, 20, 2, 0, tzinfo=BKK)           # after the 6-month due date (31 Mar)
 JUN_2 = datetime(2026, 6, 2, 2, 0, tzinfo=BKK)
 SEP_2 = datetime(2026, 9, 2, 2, 0, tzinfo=BKK)
 OCT_20 = datetime(2026, 10, 20, 2, 0, tzinfo=BKK)
@@ -105,7 +106,7 @@ def test_sent_back_twice_shows_the_comment_and_keeps_every_round(sla):
     assert [r.data["decision"] for r in rounds] == ["send_back", "send_back", "approve"]
 
 
-def test_send_back_cap_escalates_to_the_central_office(world):
+def test_send_back_cap_escalates_to_the_agency_head(world):
     world.ctx.settings = world.ctx.settings.replace(revision_cap=2)
     deploy_all(world.ctx)
     with time_machine.travel(START, tick=False):
@@ -113,11 +114,15 @@ def test_send_back_cap_escalates_to_the_central_office(world):
         w = Walker(world, iid)
         stage1(w, decisions=("send_back", "send_back"))
         assert set(w.open_tasks()) == {"escalate_stage1"}
-        w.do("escalate_stage1", "central", {"decision": "return", "comment": "แก้ไขค่าเป้าหมายอีกครั้ง"})
+        assert w.open_tasks()["escalate_stage1"].role == "head"
+        for outsider in ("central", "supervisor.a"):  # the agency's own head decides, nobody else
+            with pytest.raises(Forbidden):
+                tasks.claim(world.ctx, world.actor(outsider), w.open_tasks()["escalate_stage1"].id)
+        w.do("escalate_stage1", "head.a", {"decision": "return", "comment": "แก้ไขค่าเป้าหมายอีกครั้ง"})
         assert w.workflow_data("stage1_targets")["returned_comment"] == "แก้ไขค่าเป้าหมายอีกครั้ง"
         w.do("stage1_targets", "officer.a", form="sla/stage1")
         w.review("review_stage1", "supervisor.a", "send_back", "ยังไม่ครบ")
-        w.do("escalate_stage1", "central", {"decision": "approve", "comment": "อนุมัติ"})
+        w.do("escalate_stage1", "head.a", {"decision": "approve", "comment": "อนุมัติ"})
         assert set(w.open_tasks()) == {"stage2_sla", "change_management"}
 
 
@@ -127,7 +132,8 @@ def test_late_report_is_marked_and_the_supervisor_told(sla):
     traveller = w.at(MAR_2)
     try:
         report = w.open_tasks()["report_6m"]
-        assert report.due_at == datetime(2026, 4, 10, 16, 59, 59, tzinfo=timezone.utc)  # 10 Apr 23:59:59 BKK
+        # seed 000: the 6-month progress report within the 6-month round: 31 Mar 23:59:59 Bangkok
+        assert report.due_at == datetime(2026, 3, 31, 16, 59, 59, tzinfo=timezone.utc)
     finally:
         traveller.stop()
     traveller = w.at(APR_20)  # nobody reported by the due date
@@ -215,4 +221,4 @@ def test_kpi_2566_two_rounds_with_a_late_first_round(world):
 def test_no_task_is_left_without_a_role(sla):
     with sla.ctx.uow(write=False) as uow:
         roles = set(uow.session.scalars(select(HumanTask.role)))
-    assert roles <= {"officer", "supervisor", "central"}
+    assert roles <= {"officer", "supervisor", "head", "central"}
