@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import context as context_mod
-from . import demo, migrate
+from . import migrate
 from .actors import Actor
 from .bpmn.bundle import check_files
 from .errors import SlaflowError
@@ -51,6 +51,10 @@ def load_demo():
     """Load demo agencies, users and workflows into a database that has no users yet."""
     ctx = _ctx()
     migrate.upgrade(ctx.db)
+    demo = context_mod.load_demo(ctx.settings.handlers_module)
+    if demo is None:
+        click.echo(f"{ctx.settings.handlers_module} has no demo data", err=True)
+        sys.exit(1)
     logins = demo.load(ctx)
     if not logins:
         click.echo("database already has data; demo not loaded")

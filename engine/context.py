@@ -49,6 +49,12 @@ def load_glue(module_name: str) -> tuple[dict, dict]:
     return dict(getattr(module, "HANDLERS", {})), dict(getattr(module, "HELPERS", {}))
 
 
+def load_demo(module_name: str):
+    """The glue's demo data module (named by its ``DEMO``), or None."""
+    name = getattr(importlib.import_module(module_name), "DEMO", None)
+    return importlib.import_module(name) if name else None
+
+
 def build(settings: Settings | None = None, **engine_kwargs) -> Context:
     settings = settings or Settings.from_env()
     handlers, helpers = load_glue(settings.handlers_module)

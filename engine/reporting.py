@@ -44,6 +44,7 @@ class CalendarSpec:
     shift: str                       # the default rule for due dates on non-working days
     milestones: tuple[Milestone, ...]
     note: str = ""
+    owner: str = "central"           # the role that edits it: the central office, or a department evaluator
 
     def milestone(self, code: str) -> Milestone:
         for m in self.milestones:

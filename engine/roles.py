@@ -3,7 +3,9 @@ from __future__ import annotations
 
 OFFICER, SUPERVISOR, DESIGNER, CENTRAL, ADMIN = "officer", "supervisor", "designer", "central", "admin"
 HEAD = "head"  # the agency's head (หัวหน้าส่วนราชการ): decides a stage sent back more often than the cap allows
-ROLES = (OFFICER, SUPERVISOR, HEAD, DESIGNER, CENTRAL, ADMIN)
+#: a department's กลุ่มพัฒนาระบบบริหาร: evaluates the units below its department on the department's schemes
+EVALUATOR = "evaluator"
+ROLES = (OFFICER, SUPERVISOR, HEAD, DESIGNER, EVALUATOR, CENTRAL, ADMIN)
 
 #: lane name (case-insensitive, spaces trimmed) -> role. Designers may name lanes in Thai or English.
 LANE_ROLES: dict[str, str] = {
@@ -17,7 +19,9 @@ LANE_ROLES: dict[str, str] = {
     "central": CENTRAL,
     "central office": CENTRAL,
     "สำนักงาน ก.พ.ร.": CENTRAL,
-    "กลุ่มพัฒนาระบบบริหาร": CENTRAL,
+    "evaluator": EVALUATOR,
+    "department evaluator": EVALUATOR,
+    "กลุ่มพัฒนาระบบบริหาร": EVALUATOR,
 }
 
 #: roles whose tasks are done inside one agency (the others see across agencies)

@@ -153,9 +153,10 @@ class Runtime:
     # -- views -----------------------------------------------------------------------------
     @classmethod
     def ready_user_tasks(cls, wf: BpmnWorkflow) -> list[UserTaskView]:
-        due_by_task = cls._boundary_due_dates(wf)
+        ready = wf.get_tasks(state=TaskState.READY, manual=True)
+        due_by_task = cls._boundary_due_dates(ready)
         views = []
-        for task in wf.get_tasks(state=TaskState.READY, manual=True):
+        for task in ready:
             spec = task.task_spec
             ext = getattr(spec, "extensions", {}) or {}
             views.append(UserTaskView(
@@ -170,18 +171,20 @@ class Runtime:
         return views
 
     @staticmethod
-    def _boundary_due_dates(wf: BpmnWorkflow) -> dict:
-        """A user task's due date is the earliest timer boundary event attached to it."""
+    def _boundary_due_dates(ready) -> dict:
+        """A user task's due date is the earliest timer boundary event attached to it, waiting or
+        already fired (a task sent back after its due date is still due on that date)."""
         due: dict = {}
-        for timer in _waiting_event_tasks(wf):
-            if not isinstance(timer.task_spec.event_definition, TimerEventDefinition) or timer.parent is None:
+        for task in ready:
+            if task.parent is None:
                 continue
-            when = _parse_due(timer.task_spec.event_definition.details(timer).value)
-            if when is None:
-                continue
-            for sibling in timer.parent.children:
-                if sibling is not timer and sibling.task_spec.manual:
-                    due[sibling.id] = min(due.get(sibling.id, when), when)
+            for sibling in task.parent.children:
+                definition = getattr(sibling.task_spec, "event_definition", None)
+                if sibling is task or not isinstance(definition, TimerEventDefinition):
+                    continue
+                when = _parse_due(definition.details(sibling).value)
+                if when is not None:
+                    due[task.id] = min(due.get(task.id, when), when)
         return due
 
     @staticmethod

@@ -102,18 +102,25 @@ DESIGNER = Actor(None, "designer", None, frozenset({"designer"}))
 
 
 class World:
-    """Two agencies with an officer and a supervisor each (agency A also its head), a central officer, the
-    review cycle deployed."""
+    """Two departments with an officer and a supervisor each (A also its head and its department
+    evaluator), a unit under each, a central officer, the review cycle deployed."""
 
     def __init__(self, ctx):
         self.ctx = ctx
         self.agency_a = accounts.create_agency(ctx, ADMIN, "A", "กรมทดสอบ ก")
         self.agency_b = accounts.create_agency(ctx, ADMIN, "B", "กรมทดสอบ ข")
+        # a unit of department A (a provincial office), and one of department B
+        self.unit_a = accounts.create_agency(ctx, ADMIN, "A-1", "สำนักงานจังหวัดทดสอบ ก", parent_id=self.agency_a,
+                                             kind="unit")
+        self.unit_b = accounts.create_agency(ctx, ADMIN, "B-1", "สำนักงานจังหวัดทดสอบ ข", parent_id=self.agency_b,
+                                             kind="unit")
         self.users = {}
         for name, roles, agency in [
             ("officer.a", ["officer"], self.agency_a), ("supervisor.a", ["supervisor"], self.agency_a),
             ("officer.a2", ["officer"], self.agency_a), ("head.a", ["head"], self.agency_a),
             ("officer.b", ["officer"], self.agency_b), ("supervisor.b", ["supervisor"], self.agency_b),
+            ("evaluator.a", ["evaluator"], self.agency_a), ("officer.u", ["officer"], self.unit_a),
+            ("supervisor.u", ["supervisor"], self.unit_a), ("officer.ub", ["officer"], self.unit_b),
             ("central", ["central"], None), ("designer", ["designer"], None), ("admin", ["admin"], None),
         ]:
             accounts.create_user(ctx, ADMIN, name, "password-123", name, roles, agency, email=f"{name}@example.go.th")

@@ -34,3 +34,43 @@ def test_every_model_change_has_a_migration(tmp_path):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def _shipped_names() -> set[str]:
+    """Every id of the shipped diagrams' processes and activities, the profiles' reports, the
+    calendars and their dates, and the evaluation groups."""
+    from lxml import etree
+
+    from workflows.profiles import PROFILES
+    from workflows.reporting_calendars import CALENDARS
+
+    names = set()
+    for path in (ROOT / "bpmn").rglob("*.bpmn"):
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+        for el in root.iter():
+            local = etree.QName(el).localname if isinstance(el.tag, str) else ""
+            if local in ("process", "userTask", "callActivity", "serviceTask", "boundaryEvent"):
+                names.add(el.get("id"))
+    for profile in PROFILES.values():
+        names |= {g.code for g in profile.groups} | set(profile.stages)
+        names |= {r.task for r in profile.reports} | {r.milestone for r in profile.reports if r.milestone}
+    for cal in CALENDARS.values():
+        names |= {cal.code} | set(cal.codes)
+    return names - {None, ""}
+
+
+def test_the_engine_names_no_shipped_process_task_milestone_or_group():
+    """What the engine knows of a process comes from its profile in workflows/; a designer can add a
+    process with its own scoring without touching engine/."""
+    import ast
+
+    names = _shipped_names()
+    assert {"sla_lifecycle", "stage1", "report_6m", "kpi_process_2566", "group1", "forms_a_e", "sla_kpi"} <= names
+    found = []
+    for path in (ROOT / "engine").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}")
+    assert found == []

@@ -20,7 +20,7 @@ from .context import engine_context
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 ROLE_LABELS = {"officer": _l("Officer"), "supervisor": _l("Supervisor"), "head": _l("Head of the agency"),
-               "designer": _l("Process designer"),
+               "designer": _l("Process designer"), "evaluator": _l("Department evaluator (กลุ่มพัฒนาระบบบริหาร)"),
                "central": _l("Central office"), "admin": _l("Administrator")}
 
 
@@ -35,6 +35,10 @@ class AgencyForm(FlaskForm):
     ministry = StringField(_l("Ministry"), validators=[Optional(), Length(max=255)])
     province = StringField(_l("Province"), validators=[Optional(), Length(max=128)])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=64)])
+    kind = SelectField(_l("Kind"), default="department", choices=[
+        SelectChoice("department", _l("Department")),
+        SelectChoice("unit", _l("Unit (division, provincial office, service point)"))])
+    parent_id = SelectField(_l("Under"), coerce=int, default=0, validators=[Optional()])
     active = BooleanField(_l("Active"), default=True)
 
 
@@ -67,11 +71,15 @@ def _actor():
 def agencies():
     actor = _actor()
     form = AgencyForm()
+    rows = accounts.list_agencies(engine_context(), actor)
+    form.parent_id.choices = [SelectChoice(0, _("— none (a department) —"))] + \
+        [SelectChoice(a.id, f"{a.code} {a.name}") for a in rows]
     status = 200
     if form.validate_on_submit():
         try:
             accounts.create_agency(engine_context(), actor, form.code.data, form.name.data, form.ministry.data or "",
-                                   form.province.data or "", form.region.data or "")
+                                   form.province.data or "", form.region.data or "",
+                                   parent_id=form.parent_id.data or None, kind=form.kind.data)
         except (InvalidInput, Conflict) as exc:  # a code already in use is a conflict
             status = _refused(form, exc, "code")
         else:
@@ -79,8 +87,8 @@ def agencies():
             return redirect(url_for("admin.agencies"))
     elif request.method == "POST":
         status = 400
-    rows = accounts.list_agencies(engine_context(), actor)
-    return render_template("admin/agencies.html", form=form, rows=rows), status
+    names = {a.id: a.name for a in rows}
+    return render_template("admin/agencies.html", form=form, rows=rows, names=names), status
 
 
 def _agency_choices(actor):

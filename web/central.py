@@ -51,7 +51,7 @@ def recompute():
 def agency(agency_id: int):
     card = scoring.scorecard(engine_context(), current_user.actor, agency_id, _fy())
     return render_template("central/agency.html", card=card,
-                           can_correct=current_user.actor.has("central") or current_user.actor.has("admin"))
+                           can_correct=bool(current_user.actor.roles & {"central", "evaluator", "admin"}))
 
 
 @bp.route("/agencies/<int:agency_id>/correct", methods=["POST"])

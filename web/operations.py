@@ -73,6 +73,7 @@ def reporting_calendar():
                                            shift=request.form.get("shift") or None)
         flash(_("Reporting calendar saved. Due dates moved in %(n)s workflows.", n=changed), "success")
         return redirect(url_for("operations.reporting_calendar", fy=fy))
-    can_edit = current_user.actor.has("central") or current_user.actor.has("admin")
+    actor = current_user.actor
     return render_template("reporting_calendar.html", fy=fy, calendars=calendars.reporting_calendars(ctx, fy),
-                           can_edit=can_edit)
+                           editable={c.code for c in calendars.reporting_calendars(ctx, fy)
+                                     if actor.has(c.owner) or actor.has("admin")})

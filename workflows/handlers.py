@@ -20,3 +20,6 @@ HELPERS = calendar.HELPERS
 PROFILES = profiles.PROFILES
 
 CALENDARS = reporting_calendars.CALENDARS
+
+#: the demo data (imported only by ``slaflow load-demo``)
+DEMO = "workflows.demo"

@@ -120,7 +120,7 @@ def kpi_2566_results(facts: Facts) -> dict:
 
 KPI_PROCESS_2566 = Profile(
     process_id="kpi_process_2566",
-    calendar="department",
+    calendar="internal",
     reports=(
         Report("round1_report", ("review_round1", "escalate_round1"), "round1_level", "รายงานรอบที่ 1",
                milestone="report_6"),

@@ -47,9 +47,10 @@ SLA_KPI = CalendarSpec(
 )
 
 DEPARTMENT = CalendarSpec(
-    code="department",
+    code="internal",
     title="ปฏิทินการรายงานผลของกรม (กลุ่มพัฒนาระบบบริหาร)",
     title_en="The department's own reporting calendar",
+    owner="evaluator",
     source="seed 002 slide 11 (ปฏิทินการรายงานผลโครงการยกระดับคุณภาพการให้บริการประชาชน)",
     shift="previous",
     milestones=(

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, func, select
 
-from .. import audit
+from .. import audit, organisation
 from ..actors import Actor, require
 from ..context import Context
 from ..errors import InvalidInput, NotFound
 from ..models import Agency, User, UserRole
 from ..passwords import hash_password, needs_rehash, verify_password
-from ..roles import ADMIN, ROLES
+from ..roles import ADMIN, AGENCY_ROLES, EVALUATOR, ROLES
 
 
 def authenticate(ctx: Context, username: str, password: str) -> Actor | None:
@@ -21,9 +21,15 @@ def authenticate(ctx: Context, username: str, password: str) -> Actor | None:
             return None
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        audit.record(uow.session, Actor.from_user(user), "login", agency_id=user.agency_id)
+        actor = Actor.from_user(user, _oversees(uow.session, user.agency_id, user.roles))
+        audit.record(uow.session, actor, "login", agency_id=user.agency_id)
         uow.commit()
-        return Actor.from_user(user)
+        return actor
+
+
+def _oversees(session, agency_id: int | None, roles) -> frozenset[int]:
+    """A department evaluator oversees its department's subtree; nobody else needs the tree."""
+    return organisation.subtree(session, agency_id) if EVALUATOR in roles else frozenset()
 
 
 def _profile(user, agency_name: str | None, roles) -> dict:
@@ -46,11 +52,12 @@ def load_session_user(ctx: Context, user_id: int) -> tuple[Actor, dict] | None:
     """The actor and profile of an active user, in one read (every web request needs both)."""
     with ctx.uow(write=False) as uow:
         rows = uow.session.connection().execute(_SESSION_USER, {"user_id": user_id}).all()
-    if not rows:
-        return None
-    user = rows[0]
-    roles = frozenset(row.role for row in rows if row.role)
-    return Actor(user.id, user.username, user.agency_id, roles), _profile(user, user.agency_name, roles)
+        if not rows:
+            return None
+        user = rows[0]
+        roles = frozenset(row.role for row in rows if row.role)
+        oversees = _oversees(uow.session, user.agency_id, roles)
+    return Actor(user.id, user.username, user.agency_id, roles, oversees), _profile(user, user.agency_name, roles)
 
 
 def user_profile(ctx: Context, user_id: int) -> dict | None:
@@ -59,17 +66,31 @@ def user_profile(ctx: Context, user_id: int) -> dict | None:
         return _profile(user, user.agency.name if user.agency else None, user.roles) if user is not None else None
 
 
+def _check_place(session, agency_id: int | None, parent_id: int | None, kind: str) -> None:
+    """A unit sits under a department (or another unit); the tree has no cycle."""
+    if kind not in organisation.KINDS:
+        raise InvalidInput("choose department or unit", field="kind")
+    if parent_id is None:
+        return
+    if session.get(Agency, parent_id) is None:
+        raise InvalidInput("the parent agency does not exist", field="parent_id")
+    if agency_id is not None and parent_id in organisation.subtree(session, agency_id):
+        raise InvalidInput("an agency cannot sit under itself or one of its units", field="parent_id")
+
+
 def create_agency(ctx: Context, actor: Actor, code: str, name: str, ministry: str = "", province: str = "",
-                  region: str = "") -> int:
+                  region: str = "", parent_id: int | None = None, kind: str = "department") -> int:
     require(actor, what="manage agencies and users")
     if not code.strip() or not name.strip():
         raise InvalidInput("agency code and name are required")
     with ctx.uow() as uow:
+        _check_place(uow.session, None, parent_id, kind)
         agency = Agency(code=code.strip(), name=name.strip(), ministry=ministry, province=province, region=region,
-                        active=True)
+                        active=True, parent_id=parent_id, kind=kind)
         uow.session.add(agency)
         uow.flush()
-        audit.record(uow.session, actor, "agency.create", agency_id=agency.id, after={"code": code, "name": name})
+        audit.record(uow.session, actor, "agency.create", agency_id=agency.id,
+                     after={"code": code, "name": name, "parent_id": parent_id, "kind": kind})
         uow.commit()
         return agency.id
 
@@ -145,7 +166,7 @@ def get_user(ctx: Context, actor: Actor, user_id: int) -> dict:
 
 
 def update_agency(ctx: Context, actor: Actor, agency_id: int, name: str, ministry: str, province: str,
-                  active: bool) -> None:
+                  active: bool, parent_id: int | None = None, kind: str | None = None) -> None:
     require(actor, what="manage agencies and users")
     if not name.strip():
         raise InvalidInput("agency name is required", field="name")
@@ -153,10 +174,14 @@ def update_agency(ctx: Context, actor: Actor, agency_id: int, name: str, ministr
         agency = uow.session.get(Agency, agency_id)
         if agency is None:
             raise NotFound("agency not found")
+        kind = kind or agency.kind
+        _check_place(uow.session, agency.id, parent_id, kind)
         before = {"name": agency.name, "ministry": agency.ministry, "province": agency.province,
-                  "active": agency.active}
+                  "active": agency.active, "parent_id": agency.parent_id, "kind": agency.kind}
         agency.name, agency.ministry, agency.province, agency.active = name.strip(), ministry, province, active
-        after = {"name": agency.name, "ministry": agency.ministry, "province": agency.province, "active": active}
+        agency.parent_id, agency.kind = parent_id, kind
+        after = {"name": agency.name, "ministry": agency.ministry, "province": agency.province, "active": active,
+                 "parent_id": parent_id, "kind": kind}
         b, a = audit.changed(before, after)
         audit.record(uow.session, actor, "agency.update", agency_id=agency.id, before=b, after=a)
         uow.commit()
@@ -168,8 +193,9 @@ def update_user(ctx: Context, actor: Actor, user_id: int, display_name: str, ema
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise InvalidInput(f"unknown roles: {', '.join(sorted(unknown))}", field="roles")
-    if set(roles) & {"officer", "supervisor"} and agency_id is None:
-        raise InvalidInput("officers and supervisors belong to an agency", field="agency_id")
+    if set(roles) & (AGENCY_ROLES | {EVALUATOR}) and agency_id is None:
+        raise InvalidInput("officers, supervisors, heads and department evaluators belong to an agency",
+                           field="agency_id")
     with ctx.uow() as uow:
         s = uow.session
         user = s.get(User, user_id)

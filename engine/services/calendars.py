@@ -13,7 +13,7 @@ from ..calendar_context import load_calendar
 from ..context import Context
 from ..errors import InvalidInput, NotFound
 from ..models import CalendarDay, Deadline, ReportingCalendarRule, ReportingMilestone, utcnow
-from ..roles import CENTRAL
+from ..roles import CENTRAL, EVALUATOR
 from ..workcalendar import WorkCalendar, unconfirmed_holidays
 from .state import load_instance, load_workflow, save_workflow
 
@@ -106,6 +106,7 @@ class ReportingCalendar:
     default_shift: str
     shift_confirmed: bool
     dates: list[CalendarDate]
+    owner: str
 
 
 def reporting_calendars(ctx: Context, fiscal_year: int) -> list[ReportingCalendar]:
@@ -128,7 +129,7 @@ def reporting_calendars(ctx: Context, fiscal_year: int) -> list[ReportingCalenda
             dates.append(CalendarDate(m.code, m.title, m.title_en, m.kind, m.source, m.default(fiscal_year), value,
                                       due, (spec.code, m.code) in saved))
         out.append(ReportingCalendar(spec.code, spec.title, spec.title_en, spec.source, spec.note, rule, spec.shift,
-                                     spec.code in rules, dates))
+                                     spec.code in rules, dates, spec.owner))
     return out
 
 
@@ -148,11 +149,12 @@ def set_milestones(ctx: Context, actor: Actor, fiscal_year: int, dates: dict[str
                    calendar: str | None = None, shift: str | None = None) -> int:
     """Save a calendar's changed dates (and its rule for non-working days) in one transaction, then
     move the due dates they set."""
-    require(actor, CENTRAL, what="edit the reporting calendar")
+    require(actor, CENTRAL, EVALUATOR, what="edit the reporting calendar")
     try:
         spec = reporting.spec(calendar)
     except reporting.UnknownCalendar:
         raise InvalidInput("unknown reporting calendar", field="calendar") from None
+    require(actor, spec.owner, what="edit this evaluator's reporting calendar")
     start, end = date(fiscal_year - 544, 10, 1), date(fiscal_year - 542, 12, 31)
     for code, due in dates.items():
         if code not in spec.codes:

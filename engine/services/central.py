@@ -31,7 +31,7 @@ from ..models import (
     Submission,
     utcnow,
 )
-from ..roles import CENTRAL
+from ..roles import CENTRAL, EVALUATOR
 from ..scoring import calculator, collect
 from .scoring import latest_schemes, penalty_so_far, scheme_for
 
@@ -95,7 +95,7 @@ def stages_of(s, process_id: str | None = None) -> list[tuple[str, str]]:
 
 
 def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None) -> Overview:
-    require(actor, CENTRAL, what="see every agency")
+    require(actor, CENTRAL, EVALUATOR, what="see the agencies")
     now = now or utcnow()
     main = profiles.main()
     main_id = main.process_id if main else ""
@@ -108,6 +108,8 @@ def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None
             agencies_q = agencies_q.where(Agency.ministry == f.ministry)
         if f.region:
             agencies_q = agencies_q.where(Agency.region == f.region)
+        if actor.evaluates_units:  # a department evaluator sees its own subtree only
+            agencies_q = agencies_q.where(Agency.id.in_(sorted(actor.oversees)))
         agencies = {a.id: a for a in s.execute(agencies_q)}
         scores = defaultdict(list)
         classes: dict[int, dict] = {}
@@ -144,8 +146,10 @@ def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None
         risk = dict(s.execute(select(HumanTask.agency_id, func.count()).where(
             HumanTask.status == "open", HumanTask.due_at >= now, HumanTask.due_at <= horizon)
             .group_by(HumanTask.agency_id)).all())
-        ministries = sorted({m for (m,) in s.execute(select(Agency.ministry).distinct()) if m})
-        regions = sorted({r for (r,) in s.execute(select(Agency.region).distinct()) if r})
+        ministries = sorted({a.ministry for a in agencies.values() if a.ministry}) if actor.evaluates_units else \
+            sorted({m for (m,) in s.execute(select(Agency.ministry).distinct()) if m})
+        regions = sorted({a.region for a in agencies.values() if a.region}) if actor.evaluates_units else \
+            sorted({r for (r,) in s.execute(select(Agency.region).distinct()) if r})
         years = sorted(set(s.scalars(select(Instance.fiscal_year).distinct())), reverse=True)
         published = latest_schemes(s, f.fiscal_year)
         ordered = sorted(agencies.values(), key=lambda a: (a.ministry, a.name))

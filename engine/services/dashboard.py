@@ -42,9 +42,11 @@ def get(ctx: Context, actor: Actor, agency_id: int | None = None, fiscal_year: i
     with ctx.uow(write=False) as uow:
         s = uow.session
         agencies = []
-        if actor.sees_all_agencies:
-            agencies = [(a.id, a.name) for a in s.scalars(select(Agency).where(Agency.active.is_(True))
-                                                          .order_by(Agency.name))]
+        if actor.sees_all_agencies or actor.evaluates_units:
+            listed = select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)
+            if not actor.sees_all_agencies:
+                listed = listed.where(Agency.id.in_(sorted(actor.oversees)))
+            agencies = [(a.id, a.name) for a in s.scalars(listed)]
             agency_id = agency_id or (agencies[0][0] if agencies else None)
         agency = s.get(Agency, agency_id) if agency_id else None
         if agency is None or not actor.can_see_agency(agency.id):

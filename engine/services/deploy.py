@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -53,3 +54,13 @@ def deploy(ctx: Context, files: dict[str, bytes], actor: Actor, note: str = "",
         result = Deployed(bundle.process_id, version.version, version.id, True, tuple(bundle.warnings))
         uow.commit()
         return result
+
+
+def folder_bundles(bpmn_dir: Path) -> dict[str, dict[str, bytes]]:
+    """Each sub-folder of a BPMN folder is one bundle (a process and the diagrams it calls)."""
+    bundles = {}
+    for folder in sorted(p for p in Path(bpmn_dir).iterdir() if p.is_dir()):
+        found = {f.name: f.read_bytes() for f in sorted(folder.glob("*.bpmn"))}
+        if found:
+            bundles[folder.name] = found
+    return bundles

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from ..actors import Actor, require
 from ..context import Context
 from ..models import Agency, HumanTask, Instance, KpiScore, ProcessDefinition, utcnow
-from ..roles import CENTRAL
+from ..roles import CENTRAL, EVALUATOR
 from ..thaidate import be_date
 from .central import main_process_id, stages_of
 
@@ -37,16 +37,19 @@ def _sheet(wb, title: str, headers: list[str], rows: list[list]) -> None:
 
 
 def workbook(ctx: Context, actor: Actor, fiscal_year: int) -> bytes:
-    require(actor, CENTRAL, what="export every agency")
+    require(actor, CENTRAL, EVALUATOR, what="export the agencies")
     tz = ZoneInfo(ctx.settings.timezone)
     now = utcnow()
     with ctx.uow(write=False) as uow:
         s = uow.session
-        agencies = {a.id: a for a in s.scalars(select(Agency).order_by(Agency.ministry, Agency.name))}
+        agencies = {a.id: a for a in s.scalars(select(Agency).order_by(Agency.ministry, Agency.name))
+                    if actor.can_see_agency(a.id)}
         score_rows = []
         for sc in s.scalars(select(KpiScore).where(KpiScore.fiscal_year == fiscal_year)
                             .order_by(KpiScore.agency_id, KpiScore.scheme_code)):
-            a = agencies[sc.agency_id]
+            a = agencies.get(sc.agency_id)
+            if a is None:
+                continue
             late = sc.details.get("late") or {}
             for proc in sc.details.get("processes", []):
                 group = (sc.details.get("groups") or {}).get(proc["name"], "")
@@ -70,7 +73,9 @@ def workbook(ctx: Context, actor: Actor, fiscal_year: int) -> bytes:
                                     .where(Instance.fiscal_year == fiscal_year,
                                            ProcessDefinition.process_id == main_process_id())
                                     .order_by(Instance.agency_id)):
-            a = agencies[inst.agency_id]
+            a = agencies.get(inst.agency_id)
+            if a is None:
+                continue
             cells = [STATE_TH[(inst.progress or {}).get(sid, "todo")] for sid, _ in stages]
             status_rows.append([a.code, a.name, a.ministry, a.region, inst.service_process, fiscal_year,
                                 inst.evaluation_group, *cells, late.get(a.id, 0),

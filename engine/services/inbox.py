@@ -13,7 +13,7 @@ from .. import calendar_context
 from ..actors import Actor
 from ..context import Context
 from ..models import Agency, HumanTask, Instance, ProcessDefinition, utcnow
-from ..roles import AGENCY_ROLES
+from ..roles import ADMIN, AGENCY_ROLES, EVALUATOR
 
 SORTS = ("due", "received", "name")
 SCOPES = ("all", "mine", "pool")
@@ -72,6 +72,10 @@ def _pool_conditions(actor: Actor):
     parts = []
     if agency_roles and actor.agency_id is not None:
         parts.append(and_(HumanTask.agency_id == actor.agency_id, HumanTask.role.in_(agency_roles)))
+    if actor.evaluates_units and not actor.has(ADMIN):  # a department evaluator: its own units only
+        wide_roles.remove(EVALUATOR)
+        if actor.oversees:
+            parts.append(and_(HumanTask.agency_id.in_(sorted(actor.oversees)), HumanTask.role == EVALUATOR))
     if wide_roles:
         parts.append(HumanTask.role.in_(wide_roles))
     return parts

@@ -20,7 +20,8 @@ def start(ctx: Context, actor: Actor, process_id: str, agency_id: int, service_p
         raise InvalidInput("service process name is required (at most 255 characters)", field="service_process")
     if not 2500 <= int(fiscal_year) <= 2700:
         raise InvalidInput("fiscal year must be a Buddhist Era year", field="fiscal_year")
-    if not (actor.sees_all_agencies or (actor.agency_id == agency_id and actor.roles & {OFFICER, SUPERVISOR})):
+    if not (actor.sees_all_agencies or (actor.agency_id == agency_id and actor.roles & {OFFICER, SUPERVISOR})
+            or (actor.evaluates_units and agency_id in actor.oversees)):
         raise Forbidden("you cannot start a workflow for this agency")
     with ctx.uow() as uow:
         s = uow.session

@@ -13,20 +13,21 @@ from sqlalchemy import delete, func, select
 from .. import audit, profiles
 from ..actors import Actor, require
 from ..context import Context
-from ..errors import InvalidInput, NotFound
+from ..errors import Forbidden, InvalidInput, NotFound
 from ..models import Agency, Instance, KpiScheme, KpiScore, ProcessDefinition, ScoreCorrection, utcnow
-from ..roles import CENTRAL
+from ..roles import CENTRAL, EVALUATOR
 from ..scoring import calculator, collect, schemes
 
 
 def upload_scheme(ctx: Context, actor: Actor | None, text: str | bytes, filename: str) -> tuple[str, int, bool]:
     """Validate and store a scheme; identical content is not stored twice. (code, version, created)."""
     if actor is not None:
-        require(actor, CENTRAL, what="manage scores")
+        require(actor, CENTRAL, EVALUATOR, what="manage scores")
     try:
         scheme = schemes.parse_scheme(text, filename)
     except schemes.SchemeInvalid as exc:
         raise InvalidInput("the scheme is not valid", field="scheme", errors=exc.errors) from None
+    _check_owner(actor, scheme)
     raw = text.decode("utf-8") if isinstance(text, bytes) else text
     digest = hashlib.sha256(raw.encode()).hexdigest()
     with ctx.uow() as uow:
@@ -42,6 +43,22 @@ def upload_scheme(ctx: Context, actor: Actor | None, text: str | bytes, filename
                      after={"code": scheme.code, "version": version, "fiscal_year": scheme.fiscal_year})
         uow.commit()
         return scheme.code, version, True
+
+
+def _check_owner(actor: Actor | None, scheme: schemes.Scheme) -> None:
+    """The central office's SLA KPI is the central office's: a department evaluator publishes its own
+    department's schemes only."""
+    main = profiles.main()
+    applies = (scheme.data.get("applies_to") or {}).get("process_id")
+    if actor is not None and actor.evaluates_units and main is not None and applies == main.process_id:
+        raise Forbidden("only the central office publishes the schemes of its KPI")
+
+
+def _scope(actor: Actor, agency_ids: list[int] | None) -> list[int] | None:
+    """The agencies a use case may touch: a department evaluator's own subtree at most."""
+    if not actor.evaluates_units:
+        return agency_ids
+    return sorted(actor.oversees if agency_ids is None else set(agency_ids) & actor.oversees)
 
 
 def install_shipped(ctx: Context) -> int:
@@ -63,7 +80,7 @@ class SchemeRow:
 
 
 def list_schemes(ctx: Context, actor: Actor) -> list[SchemeRow]:
-    require(actor, CENTRAL, what="see the KPI schemes")
+    require(actor, CENTRAL, EVALUATOR, what="see the KPI schemes")
     with ctx.uow(write=False) as uow:
         return [SchemeRow(r.code, r.version, r.fiscal_year, r.title, r.uploaded_at)
                 for r in uow.session.scalars(select(KpiScheme).order_by(KpiScheme.code, KpiScheme.version.desc()))]
@@ -145,7 +162,8 @@ def _score_all(s, fiscal_year: int, agency_ids, now, tz: str) -> tuple[dict, lis
 def recompute(ctx: Context, actor: Actor, fiscal_year: int, agency_ids: list[int] | None = None,
               now: datetime | None = None) -> int:
     """Score every agency of a fiscal year from its workflows; returns how many scores were written."""
-    require(actor, CENTRAL, what="manage scores")
+    require(actor, CENTRAL, EVALUATOR, what="manage scores")
+    agency_ids = _scope(actor, agency_ids)
     now = now or utcnow()
     written = 0
     with ctx.uow() as uow:
@@ -187,7 +205,7 @@ def _scheme_key(scheme: schemes.Scheme, code: str) -> str:
 def copy_schemes(ctx: Context, actor: Actor, from_fy: int, to_fy: int) -> list[str]:
     """Publish last year's schemes for a new fiscal year in one action (each as a new scheme whose
     code and title name the new year); schemes already published for that year are left alone."""
-    require(actor, CENTRAL, what="manage scores")
+    require(actor, CENTRAL, EVALUATOR, what="manage scores")
     if not (2500 <= int(from_fy) <= 2700 and 2500 <= int(to_fy) <= 2700) or int(from_fy) == int(to_fy):
         raise InvalidInput("choose two different fiscal years (B.E.)", field="to_fy")
     with ctx.uow(write=False) as uow:
@@ -200,6 +218,10 @@ def copy_schemes(ctx: Context, actor: Actor, from_fy: int, to_fy: int) -> list[s
         code = _year_code(scheme.code, from_fy, to_fy)[:64]
         if _scheme_key(scheme, code) in existing or code in existing:
             continue
+        try:
+            _check_owner(actor, scheme)
+        except Forbidden:
+            continue  # a department evaluator copies its own department's schemes only
         title = _year_code(scheme.title, from_fy, to_fy) if str(from_fy) in scheme.title else scheme.title
         data = dict(scheme.data, code=code, fiscal_year=int(to_fy), title=title,
                     source=f"{scheme.data.get('source', '')} (copied from {scheme.code})".strip())
@@ -209,7 +231,7 @@ def copy_schemes(ctx: Context, actor: Actor, from_fy: int, to_fy: int) -> list[s
 
 def set_group(ctx: Context, actor: Actor, instance_id: int, group: str, reason: str) -> None:
     """The evaluator overrides the evaluation group of one workflow, with a reason (audited)."""
-    require(actor, CENTRAL, what="manage scores")
+    require(actor, CENTRAL, EVALUATOR, what="manage scores")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("a reason is required", field="reason")
@@ -235,7 +257,7 @@ def set_group(ctx: Context, actor: Actor, instance_id: int, group: str, reason: 
 def correct(ctx: Context, actor: Actor, instance_id: int, indicator: str, value, reason: str) -> None:
     """The central office corrects a result that feeds scoring (the reason is required and audited);
     the agency's scores for that fiscal year are computed again."""
-    require(actor, CENTRAL, what="manage scores")
+    require(actor, CENTRAL, EVALUATOR, what="manage scores")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("a reason is required", field="reason")
@@ -248,7 +270,7 @@ def correct(ctx: Context, actor: Actor, instance_id: int, indicator: str, value,
     with ctx.uow() as uow:
         s = uow.session
         instance = s.get(Instance, instance_id)
-        if instance is None:
+        if instance is None or not actor.can_see_agency(instance.agency_id):
             raise NotFound("instance not found")
         previous = s.scalar(select(ScoreCorrection).where(ScoreCorrection.instance_id == instance_id,
                                                           ScoreCorrection.indicator == indicator)

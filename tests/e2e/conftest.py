@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from engine import demo
 from tests.conftest import make_ctx
 from web import create_app
+from workflows import demo
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.config import REPO_ROOT
-from engine.demo import DEMO_PASSWORD
+from workflows.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 MIWG = sorted((REPO_ROOT.parent / "shared" / "bpmn-samples" / "miwg-reference").glob("*.bpmn"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.demo import DEMO_PASSWORD
+from workflows.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -18,9 +18,10 @@ def test_demo_officer_sees_inbox(live_server, page):
     page.wait_for_selector("[data-testid=inbox]")
     assert page.locator("h1").inner_text().startswith("งานของฉัน")
     rows = page.locator("[data-testid=inbox] tbody tr")
-    assert rows.count() == 1
-    text = rows.first.inner_text()
-    assert "เลือกกระบวนงานที่จะจัดทำ SLA" in text and "การชำระภาษีรถประจำปี" in text
+    assert rows.count() == 3  # the demo: a new workflow's first step; stage 2 and stage 4 of another
+    text = page.inner_text("[data-testid=inbox]")
+    assert "เลือกกระบวนงานที่จะจัดทำ SLA" in text and "การขอรับใบอนุญาตขับรถ" in text
+    assert "การชำระภาษีรถประจำปี" in text
     assert "การขอมีบัตรประจำตัวประชาชน" not in page.content()  # another agency's work
     assert "สมชาย" in page.locator("[data-testid=who]").inner_text()
 

@@ -69,11 +69,11 @@ def test_department_report_due_dates_seed_002():
     # seed 002 slide 11, FY 2558: reports by 10 April, 10 July and 9 October 2015 (10 October 2015 was a
     # Saturday): the calendar ships 10 Apr / 10 Jul / 10 Oct with "the working day before"
     with using(CalendarContext()):
-        assert helpers.report_due(2558, 6, "department") == "2015-04-10T23:59:59+07:00"
-        assert helpers.report_due(2558, 9, "department") == "2015-07-10T23:59:59+07:00"
-        assert helpers.report_due(2558, 12, "department") == "2015-10-09T23:59:59+07:00"
+        assert helpers.report_due(2558, 6, "internal") == "2015-04-10T23:59:59+07:00"
+        assert helpers.report_due(2558, 9, "internal") == "2015-07-10T23:59:59+07:00"
+        assert helpers.report_due(2558, 12, "internal") == "2015-10-09T23:59:59+07:00"
         # FY 2570: 10 Apr 2027 is a Saturday: due on Friday 9 April
-        assert helpers.report_due(2570, 6, "department") == "2027-04-09T23:59:59+07:00"
+        assert helpers.report_due(2570, 6, "internal") == "2027-04-09T23:59:59+07:00"
 
 
 def test_sla_kpi_calendar_seed_000():
@@ -92,11 +92,11 @@ def test_the_rule_for_non_working_days_is_calendar_data():
         return date(2026, 4, 13)
 
     with using(CalendarContext(milestone=moved_onto_songkran, shift_rule=lambda fy, cal: "next")):
-        assert helpers.report_due(2569, 6, "department") == "2026-04-16T23:59:59+07:00"
+        assert helpers.report_due(2569, 6, "internal") == "2026-04-16T23:59:59+07:00"
     with using(CalendarContext(milestone=moved_onto_songkran, shift_rule=lambda fy, cal: "previous")):
-        assert helpers.report_due(2569, 6, "department") == "2026-04-10T23:59:59+07:00"
+        assert helpers.report_due(2569, 6, "internal") == "2026-04-10T23:59:59+07:00"
     with using(CalendarContext(milestone=moved_onto_songkran, shift_rule=lambda fy, cal: "none")):
-        assert helpers.report_due(2569, 6, "department") == "2026-04-13T23:59:59+07:00"
+        assert helpers.report_due(2569, 6, "internal") == "2026-04-13T23:59:59+07:00"
     with pytest.raises(ValueError):
         helpers.report_due(2569, 7)
     with pytest.raises(KeyError):
@@ -170,21 +170,24 @@ def test_calendar_changes_recompute_open_due_dates(world):
 
 def test_the_evaluator_confirms_the_rule_and_due_dates_follow(world):
     ctx = world.ctx
-    deploy.deploy(ctx, {"t.bpmn": one_task(timer="report_due(fiscal_year, 6, 'department')").encode()}, DESIGNER)
+    deploy.deploy(ctx, {"t.bpmn": one_task(timer="report_due(fiscal_year, 6, 'internal')").encode()}, DESIGNER)
     with time_machine.travel(datetime(2026, 10, 5, 3, tzinfo=timezone.utc), tick=False):
         iid = instances.start(ctx, ADMIN, "p", world.agency_a, "ภาษีรถ", 2570)
         # 10 Apr 2027 is a Saturday: the working day before, Friday 9 April
         with ctx.uow(write=False) as uow:
             task = uow.session.scalar(select(HumanTask).where(HumanTask.instance_id == iid))
         assert task.due_at == datetime(2027, 4, 9, 16, 59, 59, tzinfo=timezone.utc)
-        view = {c.code: c for c in calendars.reporting_calendars(ctx, 2570)}["department"]
+        view = {c.code: c for c in calendars.reporting_calendars(ctx, 2570)}["internal"]
         assert not view.shift_confirmed and view.shift == "previous"
-        assert calendars.set_milestones(ctx, world.actor("central"), 2570, {}, "department", shift="next") == 1
+        # the department's calendar is its evaluator's (กลุ่มพัฒนาระบบบริหาร), not the central office's
+        with pytest.raises(Forbidden):
+            calendars.set_milestones(ctx, world.actor("central"), 2570, {}, "internal", shift="next")
+        assert calendars.set_milestones(ctx, world.actor("evaluator.a"), 2570, {}, "internal", shift="next") == 1
         with ctx.uow(write=False) as uow:
             task = uow.session.scalar(select(HumanTask).where(HumanTask.instance_id == iid))
         assert task.due_at == datetime(2027, 4, 12, 16, 59, 59, tzinfo=timezone.utc)  # Monday 12 April
-        assert {c.code: c for c in calendars.reporting_calendars(ctx, 2570)}["department"].shift_confirmed
+        assert {c.code: c for c in calendars.reporting_calendars(ctx, 2570)}["internal"].shift_confirmed
         with pytest.raises(InvalidInput):
-            calendars.set_milestones(ctx, world.actor("central"), 2570, {}, "department", shift="sideways")
+            calendars.set_milestones(ctx, world.actor("evaluator.a"), 2570, {}, "internal", shift="sideways")
         with pytest.raises(InvalidInput):
             calendars.set_milestones(ctx, world.actor("central"), 2570, {}, "nope")

@@ -25,7 +25,7 @@ START = datetime(2026, 1, 5, 3, 0, tzinfo=timezone.utc)  # Monday, FY 2569
 DUE = datetime(2026, 4, 10, 16, 59, 59, tzinfo=timezone.utc)  # Friday 10 Apr, 23:59:59 Bangkok
 
 
-def _start(world, count=1, timer="report_due(fiscal_year, 6, 'department')"):
+def _start(world, count=1, timer="report_due(fiscal_year, 6, 'internal')"):
     deploy.deploy(world.ctx, {"t.bpmn": one_task(timer=timer).encode()}, DESIGNER)
     with time_machine.travel(START, tick=False):
         return [instances.start(world.ctx, ADMIN, "p", world.agency_a, f"บริการ {i}", 2569) for i in range(count)]

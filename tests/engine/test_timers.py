@@ -18,7 +18,7 @@ JAN = datetime(2026, 1, 5, 3, 0, tzinfo=timezone.utc)  # FY 2569
 DUE = datetime(2026, 4, 10, 16, 59, 59, tzinfo=timezone.utc)  # 10 Apr 2026 23:59:59 Bangkok
 
 
-def _setup(world, count=1, timer="report_due(fiscal_year, 6, 'department')"):
+def _setup(world, count=1, timer="report_due(fiscal_year, 6, 'internal')"):
     deploy.deploy(world.ctx, {"timer.bpmn": one_task(timer=timer).encode()}, DESIGNER)
     return [instances.start(world.ctx, ADMIN, "p", world.agency_a, f"บริการ {i}", 2569) for i in range(count)]
 

@@ -40,7 +40,7 @@ def _kpi_2566_done(world, agency, name, sent_at):
         w.review("review_round1", "supervisor.a", "approve")
         w.do("round2_report", "officer.a", form="kpi_2566/round2")
         w.review("review_round2", "supervisor.a", "approve")
-        w.do("kpi_assessment", "central", {"round1_level": 5, "round2_level": 2.5, "comment": "ครบ"})
+        w.do("kpi_assessment", "evaluator.a", {"round1_level": 5, "round2_level": 2.5, "comment": "ครบ"})
     return w.iid
 
 
@@ -72,7 +72,7 @@ def test_days_late_run_to_the_approval_that_sends_the_report_and_come_off_the_in
         w.review("review_round1", "supervisor.a", "approve")
         w.do("round2_report", "officer.a", form="kpi_2566/round2")
         w.review("review_round2", "supervisor.a", "approve")
-        w.do("kpi_assessment", "central", {"round1_level": 5, "round2_level": 2.5, "comment": "ครบ"})
+        w.do("kpi_assessment", "evaluator.a", {"round1_level": 5, "round2_level": 2.5, "comment": "ครบ"})
         assert scoring.recompute(ctx, central, 2566) == 1
     row = _score_row(ctx, world.agency_a, 2566)
     round1 = next(x for x in row.details["lateness"] if x["task"] == "round1_report")

@@ -68,11 +68,16 @@ def test_reporting_calendar_editable_by_the_central_office_only(app, client, wor
         assert uow.session.scalar(select(ReportingMilestone.due_date)).isoformat() == "2026-04-20"
     assert client.post("/reporting-calendar", data={"fy": 2569, "report_6": "1999-01-01",
                                                    "csrf_token": token}).status_code == 400
-    # each evaluator's calendar is its own: the department's 6-month report is another date
-    assert client.post("/reporting-calendar", data={"fy": 2569, "calendar": "department", "report_6": "2026-04-09",
+    # each evaluator's calendar is its own: the department's is edited by its กลุ่มพัฒนาระบบบริหาร
+    assert client.post("/reporting-calendar", data={"fy": 2569, "calendar": "internal", "report_6": "2026-04-09",
+                                                   "shift": "next", "csrf_token": token}).status_code == 403
+    client = app.test_client()
+    login(client, "evaluator.a")
+    token = csrf_token(client, "/reporting-calendar?fy=2569")
+    assert client.post("/reporting-calendar", data={"fy": 2569, "calendar": "internal", "report_6": "2026-04-09",
                                                    "shift": "next", "csrf_token": token}).status_code == 302
     page = client.get("/reporting-calendar?fy=2569").get_data(as_text=True)
-    assert 'data-testid="calendar-sla_kpi"' in page and 'data-testid="calendar-department"' in page
+    assert 'data-testid="calendar-sla_kpi"' in page and 'data-testid="calendar-internal"' in page
     assert "20 เม.ย. 2569" in page and "9 เม.ย. 2569" in page
     assert client.post("/reporting-calendar", data={"fy": 2569, "calendar": "nope", "report_6": "2026-04-09",
                                                    "csrf_token": token}).status_code == 400

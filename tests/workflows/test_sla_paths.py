@@ -24,7 +24,7 @@ OCT_20 = datetime(2026, 10, 20, 2, 0, tzinfo=BKK)
 
 
 def deploy_all(ctx):
-    from engine.demo import bpmn_bundles
+    from engine.services.deploy import folder_bundles as bpmn_bundles
 
     for files in bpmn_bundles(ctx.settings.bpmn_dir).values():
         deploy.deploy(ctx, files, DESIGNER)
@@ -202,7 +202,7 @@ def test_kpi_2566_two_rounds_with_a_late_first_round(world):
         w.review("review_round1", "supervisor.a", "approve")
         w.do("round2_report", "officer.a", form="kpi_2566/round2")
         w.review("review_round2", "supervisor.a", "approve")
-        w.do("kpi_assessment", "central", form="kpi_2566/assessment")
+        w.do("kpi_assessment", "evaluator.a", form="kpi_2566/assessment")
     finally:
         traveller.stop()
     assert w.status() == "completed"
