@@ -121,6 +121,7 @@ class World:
             ("officer.b", ["officer"], self.agency_b), ("supervisor.b", ["supervisor"], self.agency_b),
             ("evaluator.a", ["evaluator"], self.agency_a), ("officer.u", ["officer"], self.unit_a),
             ("supervisor.u", ["supervisor"], self.unit_a), ("officer.ub", ["officer"], self.unit_b),
+            ("supervisor.ub", ["supervisor"], self.unit_b),
             ("central", ["central"], None), ("designer", ["designer"], None), ("admin", ["admin"], None),
         ]:
             accounts.create_user(ctx, ADMIN, name, "password-123", name, roles, agency, email=f"{name}@example.go.th")

@@ -95,3 +95,52 @@ def test_scheme_upload_page(central_client):
     ok = client.post("/central/schemes", data={"csrf_token": token, "scheme": (io.BytesIO(good), "n.yaml")},
                      content_type="multipart/form-data")
     assert ok.status_code == 302 and "new-2570" in client.get("/central/schemes").get_data(as_text=True)
+
+
+def test_department_evaluator_sees_its_units_only(app, world):
+    scoring.install_shipped(world.ctx)
+    client = app.test_client()
+    login(client, "evaluator.a")
+    html = client.get("/central/?fy=2566").get_data(as_text=True)
+    assert "สำนักงานจังหวัดทดสอบ ก" in html and "กรมทดสอบ ข" not in html and "สำนักงานจังหวัดทดสอบ ข" not in html
+    assert 'data-testid="nav-units"' in html
+    assert client.get(f"/central/agencies/{world.unit_a}?fy=2566").status_code == 200
+    assert client.get(f"/central/agencies/{world.unit_b}?fy=2566").status_code == 404
+    assert client.get("/central/schemes").status_code == 200
+    assert client.get("/operations").status_code == 403
+
+
+def test_scorecard_shows_the_group_due_dates_and_a_missing_scheme(app, world):
+    import time_machine
+
+    from engine.services import instances
+    from tests.conftest import ADMIN
+
+    scoring.install_shipped(world.ctx)
+    deploy_all(world.ctx)
+    with time_machine.travel(datetime(2025, 10, 6, 3, tzinfo=timezone.utc), tick=False):
+        iid = instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, "ภาษีรถ", 2569)
+    client = app.test_client()
+    login(client, "central")
+    page = client.get(f"/central/agencies/{world.agency_a}?fy=2569").get_data(as_text=True)
+    assert 'data-testid="no-scheme"' in page and "กลุ่มที่ 2" in page
+    assert 'data-testid="due-dates"' in page and "ขั้นที่ 1 (แบบฟอร์ม A–E)" in page
+    assert "30 ม.ค. 2569" in page  # forms A–E: 31 Jan 2026 was a Saturday, the working day before
+    token = csrf_token(client, "/central/schemes")
+    r = client.post("/central/schemes/copy", data={"from_fy": 2558, "to_fy": 2569, "csrf_token": token})
+    assert r.status_code == 302
+    assert "sla-2569-group2" in client.get("/central/schemes").get_data(as_text=True)
+    client.post("/central/recompute", data={"fy": 2569, "csrf_token": token})
+    page = client.get(f"/central/agencies/{world.agency_a}?fy=2569").get_data(as_text=True)
+    assert 'data-testid="no-scheme"' not in page and 'data-testid="provisional"' in page  # 2.3's weight
+    r = client.post(f"/central/agencies/{world.agency_a}/group",
+                    data={"fy": 2569, "instance_id": iid, "group": "group1", "reason": "มี SLA ตั้งแต่ปี 2568",
+                          "csrf_token": token})
+    assert r.status_code == 302
+    page = client.get(f"/central/agencies/{world.agency_a}?fy=2569").get_data(as_text=True)
+    assert "กลุ่มที่ 1" in page and "มี SLA ตั้งแต่ปี 2568" in page
+    assert client.post(f"/central/agencies/{world.agency_a}/group",
+                       data={"fy": 2569, "instance_id": iid, "group": "group1", "reason": "",
+                             "csrf_token": token}).status_code == 400
+    overview = client.get("/central/?fy=2569").get_data(as_text=True)
+    assert "กลุ่มที่ 1" in overview and 'data-testid="penalty"' in overview
