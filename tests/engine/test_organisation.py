@@ -26,10 +26,9 @@ def units(world):
     scoring.install_shipped(world.ctx)
     deploy_all(world.ctx)
     ids = {}
-    for unit, officer in ((world.unit_a, "officer.u"), (world.unit_b, "officer.ub")):
+    for unit in (world.unit_a, world.unit_b):
         with time_machine.travel(datetime(2022, 10, 3, tzinfo=UTC), tick=False):
-            iid = instances.start(world.ctx, ADMIN, "kpi_process_2566", unit, "การออกใบอนุญาต", 2566)
-        ids[unit] = iid
+            ids[unit] = instances.start(world.ctx, ADMIN, "kpi_process_2566", unit, "การออกใบอนุญาต", 2566)
     for unit, who in ((world.unit_a, "u"), (world.unit_b, "ub")):
         w = Walker(world, ids[unit])
         with time_machine.travel(datetime(2023, 4, 3, 2, tzinfo=UTC), tick=False):
