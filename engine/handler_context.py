@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import calendar_context, notifications
+from . import calendar_context, history, notifications
 from .models import Agency, Document, Instance, Submission
 
 
@@ -33,6 +33,18 @@ class HandlerContext:
             Submission.instance_id == self.instance.id, Submission.bpmn_id == bpmn_id)
             .order_by(Submission.id.desc()).limit(1))
         return dict(row.data) if row is not None else None
+
+    def previous_submission(self, bpmn_id: str) -> tuple[int, dict] | None:
+        """The fiscal year and the latest data submitted for ``bpmn_id`` in the same work's previous year."""
+        earlier = history.previous_instance(self.session, self.instance)
+        while earlier is not None:
+            row = self.session.scalar(select(Submission).where(
+                Submission.instance_id == earlier.id, Submission.bpmn_id == bpmn_id)
+                .order_by(Submission.id.desc()).limit(1))
+            if row is not None:
+                return earlier.fiscal_year, dict(row.data)
+            earlier = history.previous_instance(self.session, earlier)
+        return None
 
     def save_document(self, kind: str, title: str, body: str) -> int:
         doc = Document(instance_id=self.instance.id, kind=kind, title=title[:255], body=body, created_at=self.now)

@@ -93,8 +93,11 @@ class Profile:
     decision_forms: tuple[str, ...] = DECISION_FORMS
     reports: tuple[Report, ...] = ()
     groups: tuple[Group, ...] = ()
-    group_at_start: Callable[[bool], str] | None = None  # had a document of ``earlier_document`` before?
+    # the evaluation group is known at start: did an earlier year produce a document of ``earlier_document``?
+    group_at_start: Callable[[bool], str] | None = None
     earlier_document: str = ""
+    # data the workflow starts with, given the latest earlier fiscal year with that document (0: none)
+    start_data: Callable[[int], dict] | None = None
     results: Callable[[Facts], dict] | None = None
     evidence: Callable[[Facts], dict] | None = None       # source name -> files of evidence
 

@@ -224,19 +224,21 @@ def this_year(st: Story, fy: int, today: datetime) -> None:
     def ago(days: int) -> datetime:
         return max(start, today - timedelta(days=days))
 
-    dlt = st.start(start, SLA, "DLT", "การชำระภาษีรถประจำปี", fy)  # group 1: it had its SLA last year
+    # group 1, keeping last year's SLA: straight to publication and stage 4
+    dlt = st.start(start, SLA, "DLT", "การชำระภาษีรถประจำปี", fy)
     st.do(ago(40), dlt, "select_process", "officer.dlt", form="sla/select_process",
-          changes={"process_name": "การชำระภาษีรถประจำปี"})
-    st.do(ago(30), dlt, "stage1_targets", "officer.dlt", form="sla/stage1")
-    st.review(ago(27), dlt, "review_stage1", "supervisor.dlt")
-    st.draft(ago(2), dlt, "stage2_sla", "officer.dlt", {"plan": [{"activity": "ขยายการชำระภาษีผ่านแอปพลิเคชัน",
-                                                                  "owner": "กองแผนงาน"}]})
+          changes={"process_name": "การชำระภาษีรถประจำปี", "revise_sla": False})
+    st.do(ago(30), dlt, "publish_sla", "officer.dlt", form="sla/publish",
+          changes={"published_on": ago(30).date().isoformat()})
+    st.draft(ago(2), dlt, "change_management", "officer.dlt",
+             {"stakeholders": [{"group": "ผู้ใช้แอปพลิเคชัน", "how": "ประกาศในแอปพลิเคชัน", "done": False}]})
     st.start(ago(20), SLA, "DLT", "การขอรับใบอนุญาตขับรถ", fy)  # group 2, waiting for its first step
 
+    # group 1, revising stages 1–2 this year: stage 1 waits for the supervisor
     dopa = st.start(start, SLA, "DOPA", "การขอมีบัตรประจำตัวประชาชน", fy)
     st.do(ago(45), dopa, "select_process", "officer.dopa", form="sla/select_process",
-          changes={"process_name": "การขอมีบัตรประจำตัวประชาชน"})
-    st.do(ago(35), dopa, "stage1_targets", "officer.dopa", form="sla/stage1")  # waiting for the supervisor
+          changes={"process_name": "การขอมีบัตรประจำตัวประชาชน", "revise_sla": True})
+    st.do(ago(35), dopa, "stage1_targets", "officer.dopa", form="sla/stage1")
 
     st.start(ago(3), SLA, "CMPHO", "การขออนุญาตผลิตอาหาร", fy)
     st.start(ago(50), UNIT_KPI, "DLT-BKK1", "การจดทะเบียนรถใหม่", fy)

@@ -30,8 +30,9 @@ _ENV.filters["baht"] = baht
 _ENV.filters["time_unit"] = lambda unit: TIME_UNITS.get(unit, unit or "")
 
 
-def render_sla(title: str, agency: str, fiscal_year, stage2: dict, approved_on) -> str:
+def render_sla(title: str, agency: str, fiscal_year, stage2: dict, approved_on, carried_from=None) -> str:
+    """The SLA of ``fiscal_year`` (``carried_from``: the fiscal year whose SLA it continues unchanged)."""
     return _ENV.get_template("sla_document.html").render(
         title=title, agency=agency, fiscal_year=fiscal_year, sla=stage2.get("sla") or {},
         steps=sorted(stage2.get("new_steps") or [], key=lambda s: s.get("order", 0)),
-        plan=stage2.get("plan") or [], approved_on=approved_on)
+        plan=stage2.get("plan") or [], approved_on=approved_on, carried_from=carried_from)

@@ -12,6 +12,7 @@ HANDLERS = {
     "sla_average_progress": sla.average_progress,
     "sla_mark_late": sla.mark_late,
     "sla_render_document": sla.render_document,
+    "sla_carry_over": sla.carry_over,
     "notify": sla.notify,
 }
 

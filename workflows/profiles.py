@@ -108,6 +108,8 @@ SLA_LIFECYCLE = Profile(
     # seed 000 slide 4: group 1 made its SLA in an earlier year; group 2 makes a new one this year
     group_at_start=lambda had_sla_before: "group1" if had_sla_before else "group2",
     earlier_document="sla",
+    # a service process with an SLA from an earlier year may keep it (stages 1–2 are then optional)
+    start_data=lambda earlier_fy: {"earlier_fiscal_year": earlier_fy, "revise_sla": False},
     results=sla_results,
     evidence=sla_evidence,
 )

@@ -49,6 +49,24 @@ def render_document(data: dict, ctx=None) -> dict:
     return {"document_id": doc_id, "title": title}
 
 
+def carry_over(data: dict, ctx=None) -> dict:
+    """Keep last year's SLA for this fiscal year: its plan and service levels carry over, and the SLA
+    document gets this year's version (stages 1–2 were not revised)."""
+    if ctx is None:
+        raise RuntimeError("carrying the SLA over needs the running instance")
+    found = ctx.previous_submission("stage2_sla")
+    if found is None:
+        return {"carried": False}
+    from_year, stage2 = found
+    selected = ctx.submission("select_process") or {}
+    name = selected.get("process_name") or data.get("service_process", "")
+    title = f"ข้อตกลงระดับการให้บริการ {name}"
+    body = documents.render_sla(title=title, agency=ctx.agency.name, fiscal_year=data.get("fiscal_year"),
+                                stage2=stage2, approved_on=ctx.now, carried_from=from_year)
+    doc_id = ctx.save_document("sla", title, body)
+    return {"carried": True, "from_fiscal_year": from_year, "document_id": doc_id, "title": title}
+
+
 def notify(data: dict, ctx=None, role: str = "officer", message: str = "") -> dict:
     """Generic notification from a diagram: ``notify`` service task with role and message."""
     return {"notified": ctx.notify(role, "message", message=message) if ctx is not None and message else 0}

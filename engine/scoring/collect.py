@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import calendar_context, profiles
+from .. import calendar_context, history, profiles
 from ..models import Document, HumanTask, Instance, ProcessDefinition, ScoreCorrection, Submission
 
 DAY = timedelta(days=1)
@@ -69,7 +69,7 @@ def facts_of(session: Session, instance: Instance, with_previous: bool = True) -
     kinds = list(session.scalars(select(Document.kind).where(Document.instance_id == instance.id)))
     previous = None
     if with_previous:
-        earlier = previous_instance(session, instance)
+        earlier = history.previous_instance(session, instance)
         if earlier is not None:
             previous = facts_of(session, earlier, with_previous=False)[0]
     facts = profiles.Facts(
@@ -79,14 +79,6 @@ def facts_of(session: Session, instance: Instance, with_previous: bool = True) -
         tasks=[profiles.TaskFact(t.bpmn_id, t.status, t.due_at, t.completed_at) for t in tasks],
         documents=kinds, previous=previous)
     return facts, tasks, subs
-
-
-def previous_instance(session: Session, instance: Instance) -> Instance | None:
-    """The same process's instance for the same agency and service process in the latest earlier year."""
-    return session.scalar(select(Instance).where(
-        Instance.definition_id == instance.definition_id, Instance.agency_id == instance.agency_id,
-        Instance.service_process == instance.service_process, Instance.fiscal_year < instance.fiscal_year,
-        Instance.status != "cancelled").order_by(Instance.fiscal_year.desc()).limit(1))
 
 
 def collect(session: Session, instance: Instance, process_id: str, now: datetime,

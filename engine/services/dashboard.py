@@ -6,10 +6,13 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from .. import profiles
 from ..actors import Actor
 from ..context import Context
 from ..errors import NotFound
 from ..models import Agency, Deadline, HumanTask, Instance, ProcessDefinition, utcnow
+from ..scoring import collect
+from .scoring import latest_schemes, penalty_so_far, scheme_for
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,9 @@ class Row:
     current: list[str]
     next_due: datetime | None
     late: int
+    group: str = ""                       # the evaluation group's title
+    overdue: list[dict] = field(default_factory=list)   # work due to the evaluator, overdue and not sent
+    penalty: dict | None = None           # days late and points lost so far on the scheme's late penalty
 
 
 @dataclass(frozen=True)
@@ -54,25 +60,32 @@ def get(ctx: Context, actor: Actor, agency_id: int | None = None, fiscal_year: i
         years = sorted(set(s.scalars(select(Instance.fiscal_year).where(Instance.agency_id == agency.id))),
                        reverse=True)
         fy = fiscal_year if fiscal_year in years else (years[0] if years else None)
-        instances = s.execute(select(Instance, ProcessDefinition.name)
+        instances = s.execute(select(Instance, ProcessDefinition.name, ProcessDefinition.process_id)
                               .join(ProcessDefinition, ProcessDefinition.id == Instance.definition_id)
                               .where(Instance.agency_id == agency.id, Instance.fiscal_year == fy)
                               .order_by(ProcessDefinition.name, Instance.service_process)).all()
-        ids = [inst.id for inst, _ in instances]
+        ids = [inst.id for inst, _, _ in instances]
         open_tasks: dict[int, list] = {}
         for t in s.scalars(select(HumanTask).where(HumanTask.instance_id.in_(ids), HumanTask.status == "open")):
             open_tasks.setdefault(t.instance_id, []).append(t)
         next_timer = dict(s.execute(select(Deadline.instance_id, func.min(Deadline.due_at))
                                     .where(Deadline.instance_id.in_(ids), Deadline.status == "pending")
                                     .group_by(Deadline.instance_id)).all())
+        lateness = collect.lateness_for(s, [(inst, pid) for inst, _, pid in instances], now, ctx.settings.timezone)
+        published = latest_schemes(s, fy) if fy else []
         rows = []
-        for inst, pname in instances:
+        for inst, pname, pid in instances:
             tasks = open_tasks.get(inst.id, [])
             dues = [t.due_at for t in tasks if t.due_at] + ([next_timer[inst.id]] if inst.id in next_timer else [])
             upcoming = [d for d in dues if d >= now]
+            items = lateness.get(inst.id, [])
+            found = scheme_for(published, pid, inst.evaluation_group or "", inst.fiscal_year)
             rows.append(Row(inst.id, pname, inst.service_process, inst.fiscal_year, inst.status,
                             sorted({t.name for t in tasks}), min(upcoming) if upcoming else None,
-                            sum(1 for t in tasks if t.due_at and t.due_at < now)))
+                            sum(1 for t in tasks if t.due_at and t.due_at < now),
+                            profiles.of(pid).group_title(inst.evaluation_group) if inst.evaluation_group else "",
+                            [x for x in items if x["state"] == "overdue"],
+                            penalty_so_far(found[0] if found else None, items)))
         processes = [(p.process_id, p.name) for p in s.scalars(select(ProcessDefinition)
                                                                .order_by(ProcessDefinition.name))]
         return Dashboard(agency.id, agency.name, years, fy, rows, agencies, processes)

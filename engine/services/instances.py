@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import audit, profiles
+from .. import audit, history, profiles
 from ..actors import Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..handler_context import running
-from ..models import Agency, Document, Instance, ProcessDefinition, ProcessVersion, utcnow
+from ..models import Agency, Instance, ProcessDefinition, ProcessVersion, utcnow
 from ..roles import ADMIN, CENTRAL, OFFICER, SUPERVISOR
 from .state import load_instance, save_workflow, specs_for
 
@@ -44,11 +44,15 @@ def start(ctx: Context, actor: Actor, process_id: str, agency_id: int, service_p
                            instance_id=duplicate)
         now = utcnow()
         spec, subs = specs_for(ctx, pv)
-        initial = dict(data or {})
+        # what the agency did in earlier years: the evaluation group, and what carries over
+        profile = profiles.of(process_id)
+        earlier = history.earlier_year_with(s, definition.id, agency_id, service_process, int(fiscal_year),
+                                            profile.earlier_document) if profile.earlier_document else 0
+        group = profile.group_at_start(bool(earlier)) if profile.group_at_start else ""
+        initial = dict(profile.start_data(earlier)) if profile.start_data else {}
+        initial.update(data or {})
         initial.update({"agency_id": agency_id, "agency_name": agency.name, "service_process": service_process,
                         "fiscal_year": int(fiscal_year), "revision_cap": ctx.settings.revision_cap})
-        group = group_at_start(s, profiles.of(process_id), definition.id, agency_id, service_process,
-                               int(fiscal_year))
         instance = Instance(definition_id=definition.id, version_id=pv.id, agency_id=agency_id,
                             service_process=service_process, fiscal_year=int(fiscal_year), status="running",
                             state="{}", started_by_id=actor.user_id, created_at=now, updated_at=now,
@@ -65,21 +69,6 @@ def start(ctx: Context, actor: Actor, process_id: str, agency_id: int, service_p
                             "fiscal_year": int(fiscal_year), "group": group})
         uow.commit()
         return instance.id
-
-
-def group_at_start(s, profile: profiles.Profile, definition_id: int, agency_id: int, service_process: str,
-                   fiscal_year: int) -> str:
-    """The evaluation group is known when the workflow starts: whether the agency already produced
-    the profile's document (e.g. its SLA) for this service process in an earlier fiscal year."""
-    if profile.group_at_start is None:
-        return ""
-    had_before = False
-    if profile.earlier_document:
-        had_before = s.scalar(select(Document.id).join(Instance, Instance.id == Document.instance_id).where(
-            Instance.definition_id == definition_id, Instance.agency_id == agency_id,
-            Instance.service_process == service_process, Instance.fiscal_year < fiscal_year,
-            Instance.status != "cancelled", Document.kind == profile.earlier_document).limit(1)) is not None
-    return profile.group_at_start(had_before)
 
 
 def cancel(ctx: Context, actor: Actor, instance_id: int, reason: str) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from .. import profiles
+from .. import history, profiles
 from ..actors import Actor
 from ..context import Context
 from ..errors import NotFound
@@ -24,6 +24,7 @@ class Reference:
     data: dict
     submitted_at: datetime
     submitted_by: str
+    fiscal_year: int | None = None  # set when it comes from the same work's previous fiscal year
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,24 @@ class TaskPage:
         return not self.can_work
 
 
+def _last_year(s, instance: Instance, this_year: dict, is_decision) -> list[Reference]:
+    """Last year's work on the same service process (its SLA, plan and reports) where this year has
+    none yet: a year that keeps its SLA builds on it."""
+    earlier = history.previous_instance(s, instance)
+    if earlier is None:
+        return []
+    forms = earlier.version.forms
+    rows = s.execute(select(Submission, HumanTask.name, HumanTask.form)
+                     .join(HumanTask, HumanTask.id == Submission.task_id)
+                     .where(Submission.instance_id == earlier.id).order_by(Submission.id)).all()
+    found: dict[str, Reference] = {}
+    for sub, name, form in rows:
+        if sub.bpmn_id not in this_year and not is_decision(form):
+            found[sub.bpmn_id] = Reference(sub.bpmn_id, name, forms.get(form) or {}, dict(sub.data),
+                                           sub.submitted_at, "", earlier.fiscal_year)
+    return sorted(found.values(), key=lambda r: r.submitted_at, reverse=True)
+
+
 def get(ctx: Context, actor: Actor, task_id: int) -> TaskPage:
     with ctx.uow(write=False) as uow:
         s = uow.session
@@ -95,6 +114,7 @@ def get(ctx: Context, actor: Actor, task_id: int) -> TaskPage:
                 latest[sub.bpmn_id] = Reference(sub.bpmn_id, name, forms.get(form) or {}, dict(sub.data),
                                                 sub.submitted_at, names.get(sub.submitted_by_id, ""))
         references = sorted(latest.values(), key=lambda r: r.submitted_at, reverse=True)
+        references += _last_year(s, instance, latest, is_decision)
         if task.status == "open" and task.draft is None and previous_round is not None:
             data = dict(previous_round)  # a returned task starts from what was sent, to be fixed
         returned = ""

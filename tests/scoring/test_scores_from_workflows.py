@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import AuditEvent, Instance, KpiScore
-from engine.services import instances, scoring
+from engine.services import dashboard, instances, scoring
 from tests.conftest import ADMIN
 from tests.workflows.test_sla_paths import START, deploy_all, stage1
 from tests.workflows.walker import Walker
@@ -68,6 +68,10 @@ def test_days_late_run_to_the_approval_that_sends_the_report_and_come_off_the_in
         so_far = card.instances[0]["penalty_so_far"]
         assert so_far["days_late"] == 2 and so_far["penalty"] == "0.2000"
         assert [x["task"] for x in so_far["overdue"]] == ["round1_report"]
+        # and on the agency's own dashboard
+        board = dashboard.get(ctx, world.actor("officer.a"), fiscal_year=2566)
+        assert board.rows[0].penalty["penalty"] == "0.2000"
+        assert [x["label"] for x in board.rows[0].overdue] == ["รายงานรอบที่ 1"]
     with time_machine.travel(datetime(2023, 4, 13, 2, tzinfo=UTC), tick=False):
         w.review("review_round1", "supervisor.a", "approve")
         w.do("round2_report", "officer.a", form="kpi_2566/round2")

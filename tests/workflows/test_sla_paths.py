@@ -222,3 +222,54 @@ def test_no_task_is_left_without_a_role(sla):
     with sla.ctx.uow(write=False) as uow:
         roles = set(uow.session.scalars(select(HumanTask.role)))
     assert roles <= {"officer", "supervisor", "head", "central"}
+
+
+def _sla_made_in_2569(world, service):
+    with time_machine.travel(START, tick=False):
+        iid = instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, service, 2569)
+        w = Walker(world, iid)
+        stage1(w)
+        w.do("stage2_sla", "officer.a", form="sla/stage2")
+        w.review("review_stage2", "supervisor.a", "approve")
+    return w
+
+
+def test_next_year_keeps_last_years_sla_without_revising_stages_1_and_2(world):
+    deploy_all(world.ctx)
+    _sla_made_in_2569(world, "การชำระภาษีรถประจำปี")
+    with time_machine.travel(OCT_20, tick=False):
+        iid = instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, "การชำระภาษีรถประจำปี", 2570)
+        w = Walker(world, iid)
+        assert w.workflow_data("select_process")["earlier_fiscal_year"] == 2569
+        w.do("select_process", "officer.a", form="sla/select_process")  # revise_sla: false
+        # straight to publication (stage 3) and stage 4; stages 1 and 2 are skipped
+        assert set(w.open_tasks()) == {"publish_sla", "change_management"}
+        # the SLA keeps a version per fiscal year: last year's, continued in FY 2570
+        with w.ctx.uow(write=False) as uow:
+            docs = uow.session.execute(select(Document.title, Document.body, Document.instance_id)
+                                       .where(Document.kind == "sla").order_by(Document.id)).all()
+        assert len(docs) == 2 and docs[1].instance_id == iid
+        assert "พ.ศ. 2570" in docs[1].body and "ใช้ต่อเนื่องจากข้อตกลงระดับการให้บริการปีงบประมาณ พ.ศ. 2569" in docs[1].body
+        # the officer sees last year's plan and SLA beside the form
+        from engine.services import task_page
+
+        page = task_page.get(w.ctx, world.actor("officer.a"), w.open_tasks()["publish_sla"].id)
+        last_year = {r.bpmn_id: r.fiscal_year for r in page.references if r.fiscal_year}
+        assert last_year.get("stage2_sla") == 2569 and last_year.get("stage1_targets") == 2569
+
+
+def test_next_year_may_revise_stages_1_and_2_and_a_new_process_always_does(world):
+    deploy_all(world.ctx)
+    _sla_made_in_2569(world, "การชำระภาษีรถประจำปี")
+    with time_machine.travel(OCT_20, tick=False):
+        revised = Walker(world, instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a,
+                                                "การชำระภาษีรถประจำปี", 2570))
+        revised.do("select_process", "officer.a", dict(example("sla/select_process"), revise_sla=True))
+        assert set(revised.open_tasks()) == {"stage1_targets"}
+        new = Walker(world, instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, "บริการใหม่", 2570))
+        assert new.workflow_data("select_process")["earlier_fiscal_year"] == 0
+        new.do("select_process", "officer.a", form="sla/select_process")  # revise_sla false, but no SLA yet
+        assert set(new.open_tasks()) == {"stage1_targets"}
+        new.do("stage1_targets", "officer.a", form="sla/stage1")
+        new.review("review_stage1", "supervisor.a", "approve")
+        assert set(new.open_tasks()) == {"stage2_sla", "change_management"}
