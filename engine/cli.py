@@ -161,7 +161,8 @@ def kpi():
 @kpi.command("score")
 @click.argument("scheme")
 @click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help='results as JSON: {"processes": [{"name", "values": {code: value}, "days_late": {code: n}}]}')
+              help='results as JSON: {"processes": [{"name", "values": {code: value}, "days_late": {code: n}, '
+                   '"evidence": {code: files}}]}')
 def kpi_score(scheme, input_path):
     """Score RESULTS with SCHEME (a scheme file, or the code of a shipped scheme); print the working."""
     from .scoring import calculator, schemes

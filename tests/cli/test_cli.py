@@ -110,3 +110,24 @@ def test_kpi_score_prints_the_working(tmp_path):
     results.write_text('{"values": {"1.2": "many"}}', encoding="utf-8")
     bad = slaflow("kpi", "score", "sla-2558-group1", "--input", str(results), tmp_path=tmp_path)
     assert bad.returncode == 1 and "not a number" in bad.stderr
+
+
+def test_kpi_score_gives_what_the_scorecard_gives(tmp_path):
+    """The seeds' rules through the command line: values averaged before scoring (seed 000 slide 9),
+    the late penalty off the indicator's score (seed 004), Best practice with evidence (seed 002)."""
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"processes": [{"values": {"1.1": 100, "1.2": 100, "1.3": 85}},
+                                                 {"values": {"1.1": 60, "1.2": 30, "1.3": 65}}]}), encoding="utf-8")
+    body = json.loads(slaflow("kpi", "score", "sla-2558-group1", "--input", str(results), tmp_path=tmp_path).stdout)
+    assert body["score"] == "2.2500" and body["aggregate_order"] == "values_first"
+    results.write_text(json.dumps({"values": {"round1": 5, "round2": 2.5}, "days_late": {"round1": 3}}),
+                       encoding="utf-8")
+    body = json.loads(slaflow("kpi", "score", "process-improvement-2566", "--input", str(results),
+                              tmp_path=tmp_path).stdout)
+    assert (body["subtotal"], body["late"]["penalty"], body["score"]) == ("3.7500", "0.3000", "3.4500")
+    kpis = [f"kpi{n}" for n in range(1, 11)]
+    results.write_text(json.dumps({"values": dict.fromkeys(kpis, 4.6), "evidence": dict.fromkeys(kpis, 2)}),
+                       encoding="utf-8")
+    body = json.loads(slaflow("kpi", "score", "service-standard-2558", "--input", str(results),
+                              tmp_path=tmp_path).stdout)
+    assert body["classification"]["code"] == "best_practice"
