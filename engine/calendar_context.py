@@ -70,7 +70,7 @@ def current() -> CalendarContext:
 
 
 def load_calendar(session: Session) -> WorkCalendar:
-    return WorkCalendar({row.day: row.working for row in session.scalars(select(CalendarDay))})
+    return WorkCalendar(dict(session.execute(select(CalendarDay.day, CalendarDay.working)).all()))
 
 
 def for_session(session: Session, tz_name: str, agency_id: int | None = None,

@@ -175,7 +175,7 @@ def last_year(st: Story, fy: int) -> None:
     _report(st, dlt, "DLT", 9, _on(fy, 6, 18), _on(fy, 6, 22), 90)
     _report(st, dlt, "DLT", 12, _on(fy, 9, 15), _on(fy, 9, 22), 100)
     st.do(_on(fy + 1, 10, 28), dlt, "central_evaluation", "central",
-          {"group": "group2", "milestone_level": 5, "success_percent": 92, "satisfaction_percent": 86,
+          {"milestone_level": 5, "success_percent": 92, "satisfaction_percent": 86,
            "comment": "ดำเนินการครบทุกขั้นตอนตามกำหนด"})
 
     dopa = st.start(_on(fy, 10, 6), SLA, "DOPA", "การขอมีบัตรประจำตัวประชาชน", fy)

@@ -9,6 +9,8 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
+from .. import reporting
+
 SCHEMA_PATH = Path(__file__).with_name("scheme.schema.json")
 
 
@@ -97,6 +99,9 @@ def _semantic_errors(data: dict) -> list[str]:
     for cls in data.get("classification", []):
         if "min_each" not in cls and "min_average" not in cls:
             errors.append(f"classification {cls['code']}: give min_each or min_average")
+    known = reporting.calendars()
+    if data.get("calendar") and known and data["calendar"] not in known:
+        errors.append(f"calendar must be one of {sorted(known)}")
     return errors
 
 

@@ -2,11 +2,13 @@
 hours, the reporting calendar, and due dates recomputed when a calendar changes."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from engine.calendar_context import CalendarContext, using
@@ -191,3 +193,15 @@ def test_the_evaluator_confirms_the_rule_and_due_dates_follow(world):
             calendars.set_milestones(ctx, world.actor("evaluator.a"), 2570, {}, "internal", shift="sideways")
         with pytest.raises(InvalidInput):
             calendars.set_milestones(ctx, world.actor("central"), 2570, {}, "nope")
+
+
+@settings(max_examples=400, deadline=None)
+@given(start=st.dates(min_value=date(2024, 1, 1), max_value=date(2029, 12, 31)), span=st.integers(-500, 500),
+       changes=st.dictionaries(st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)), st.booleans(),
+                               max_size=8))
+def test_working_days_between_counts_what_walking_the_days_counts(start, span, changes):
+    cal = WorkCalendar(changes)
+    end = start + timedelta(days=span)
+    lo, hi = sorted((start, end))
+    walked = sum(cal.is_working_day(lo + timedelta(days=i)) for i in range(1, (hi - lo).days + 1))
+    assert cal.working_days_between(start, end) == (walked if end >= start else -walked)
