@@ -58,6 +58,7 @@ USERS = [
 
 SLA = "sla_lifecycle"
 UNIT_KPI = "kpi_process_2566"
+STANDARD = "service_standard"
 
 
 def has_data(ctx: Context) -> bool:
@@ -166,7 +167,8 @@ def _report(st: Story, iid: int, agency: str, months: int, sent: datetime, appro
 
 def last_year(st: Story, fy: int) -> None:
     """FY N-1: an exemplary agency, one whose 12-month report left late, one stuck in stage 3 with the
-    6-month report overdue, one stuck in stage 1; a unit's process-improvement KPI with a late round."""
+    6-month report overdue, one stuck in stage 1; a unit's process-improvement KPI with a late round;
+    the department's service standard in its units."""
     dlt = st.start(_on(fy, 10, 6), SLA, "DLT", "การชำระภาษีรถประจำปี", fy)
     _sla_through_stage2(st, dlt, "DLT", fy)
     st.do(_on(fy, 12, 15), dlt, "publish_sla", "officer.dlt", form="sla/publish",
@@ -215,6 +217,18 @@ def last_year(st: Story, fy: int) -> None:
     st.do(_on(fy + 1, 10, 20), unit, "kpi_assessment", "evaluator.dlt",
           {"round1_level": 5, "round2_level": 3, "comment": "มีผังกระบวนการ คู่มือ และการอบรมครบ"})
 
+    # the department's service standard (seed 002) in its two units: one Best practice, one Standard
+    for unit_code, scores in (("DLT-CM", [4.6] * 10), ("DLT-BKK1", [4.2, 3.8, 3.5, 4.0, 3.6, 3.9, 4.1, 3.2, 3.7, 4.0])):
+        who = unit_code.lower()
+        std = st.start(_on(fy, 10, 6), STANDARD, unit_code, "มาตรฐานการให้บริการของหน่วยงาน", fy)
+        for months, (month, day) in ((6, (4, 8)), (9, (7, 8)), (12, (10, 6))):
+            moment = _on(fy + (1 if months == 12 else 0), month, day)
+            st.do(moment, std, f"std_report_{months}", f"officer.{who}",
+                  form="standard/report_12m" if months == 12 else "standard/report")
+            st.review(moment + DAY / 4, std, f"review_std{months}", f"supervisor.{who}")
+        st.do(_on(fy + 1, 10, 25), std, "std_assessment", "evaluator.dlt",
+              {**{f"kpi{n}": v for n, v in enumerate(scores, start=1)}, "comment": "ประเมินจากรายงานและหลักฐาน"})
+
 
 def this_year(st: Story, fy: int, today: datetime) -> None:
     """FY N, up to today: agencies at each of the first stages (the calendar's first due date, forms
@@ -243,6 +257,8 @@ def this_year(st: Story, fy: int, today: datetime) -> None:
     st.start(ago(3), SLA, "CMPHO", "การขออนุญาตผลิตอาหาร", fy)
     st.start(ago(50), UNIT_KPI, "DLT-BKK1", "การจดทะเบียนรถใหม่", fy)
     st.start(ago(50), UNIT_KPI, "DLT-CM", "การต่ออายุใบอนุญาตขับรถ", fy)
+    for unit_code in ("DLT-CM", "DLT-BKK1"):
+        st.start(ago(55), STANDARD, unit_code, "มาตรฐานการให้บริการของหน่วยงาน", fy)
 
 
 def load(ctx: Context, today: datetime | None = None) -> list[tuple[str, str]]:

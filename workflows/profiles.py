@@ -132,4 +132,30 @@ KPI_PROCESS_2566 = Profile(
     results=kpi_2566_results,
 )
 
-PROFILES = {p.process_id: p for p in (SLA_LIFECYCLE, KPI_PROCESS_2566)}
+def standard_results(facts: Facts) -> dict:
+    """The department evaluator's scores of KPIs 1–10 (seed 002)."""
+    assessment = facts.latest("std_assessment")
+    return {f"kpi{n}": assessment.get(f"kpi{n}") for n in range(1, 11)}
+
+
+def standard_evidence(facts: Facts) -> dict:
+    """Files of evidence per KPI in the 12-month report (seed 002 slide 11: at least two per KPI)."""
+    out: dict[str, int] = {}
+    for row in facts.latest("std_report_12").get("kpis") or []:
+        if isinstance(row, dict) and isinstance(row.get("kpi"), str):
+            out[row["kpi"]] = out.get(row["kpi"], 0) + _files(row.get("evidence"))
+    return out
+
+
+SERVICE_STANDARD = Profile(
+    process_id="service_standard",
+    calendar="internal",
+    reports=tuple(
+        Report(f"std_report_{m}", (f"review_std{m}", f"escalate_std{m}"), label=f"รายงานรอบ {m} เดือน",
+               milestone=f"report_{m}")
+        for m in (6, 9, 12)),
+    results=standard_results,
+    evidence=standard_evidence,
+)
+
+PROFILES = {p.process_id: p for p in (SLA_LIFECYCLE, KPI_PROCESS_2566, SERVICE_STANDARD)}
