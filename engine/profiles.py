@@ -37,6 +37,7 @@ class Group:
     code: str
     title: str
     title_en: str = ""
+    short: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,8 @@ class Profile:
     def is_decision(self, form: str) -> bool:
         return bool(form) and form.endswith(self.decision_forms)
 
-    def group_title(self, code: str) -> str:
-        return next((g.title for g in self.groups if g.code == code), code)
+    def group_title(self, code: str, short: bool = False) -> str:
+        return next(((g.short if short and g.short else g.title) for g in self.groups if g.code == code), code)
 
 
 GENERIC = Profile(process_id="")

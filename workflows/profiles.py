@@ -102,8 +102,8 @@ SLA_LIFECYCLE = Profile(
     ),
     groups=(
         Group("group1", "กลุ่มที่ 1 (จัดทำ SLA ของกระบวนงานนี้ในปีงบประมาณก่อน)",
-              "Group 1 (SLA made in an earlier fiscal year)"),
-        Group("group2", "กลุ่มที่ 2 (จัดทำ SLA ของกระบวนงานนี้เป็นปีแรก)", "Group 2 (new SLA this year)"),
+              "Group 1 (SLA made in an earlier fiscal year)", "กลุ่มที่ 1"),
+        Group("group2", "กลุ่มที่ 2 (จัดทำ SLA ของกระบวนงานนี้เป็นปีแรก)", "Group 2 (new SLA this year)", "กลุ่มที่ 2"),
     ),
     # seed 000 slide 4: group 1 made its SLA in an earlier year; group 2 makes a new one this year
     group_at_start=lambda had_sla_before: "group1" if had_sla_before else "group2",

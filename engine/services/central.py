@@ -172,7 +172,7 @@ def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None
         rows.append({"id": a.id, "code": a.code, "name": a.name, "ministry": a.ministry, "region": a.region,
                      "cells": {sid: progress.get(a.id, {}).get(sid, "todo") for sid, _ in stages},
                      "stage_late": _stage_late(items), "late": late.get(a.id, 0), "score": _mean(scores.get(a.id)),
-                     "group": ", ".join(main.group_title(g) for g in group_codes) if main else "",
+                     "group": ", ".join(main.group_title(g, short=True) for g in group_codes) if main else "",
                      "groups": group_codes, "penalty": _penalty(published, main_id, f.fiscal_year, group_codes, items)})
     named = {i: a for i, a in agencies.items()}
     ranked = sorted(((i, _mean(v)) for i, v in scores.items() if i in named), key=lambda x: (-x[1], named[x[0]].name))

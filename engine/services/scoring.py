@@ -128,16 +128,18 @@ def _results(scheme: schemes.Scheme, items: list[collect.Collected]) -> dict:
 
 
 def penalty_so_far(scheme: schemes.Scheme | None, lateness: list[dict]) -> dict | None:
-    """Days late and points lost so far on the scheme's late penalty, counting reports not yet sent
-    (their days grow until they leave the agency)."""
-    rule = (scheme.data.get("late_penalty") if scheme is not None else None)
+    """Where work stands against its due dates: what is overdue and not yet sent (the longest delay),
+    and, where the scheme has a late penalty, the days and points lost so far on the reports it
+    counts, including reports not yet sent (their days grow until they leave the agency)."""
     late = [x for x in lateness if x["days_late"] and x["state"] in ("sent", "overdue")]
     if not late:
         return None
-    days = sum(x["days_late"] for x in late)
-    points = calculator.q4(calculator.d(rule["per_day"]) * days) if rule else None
-    return {"days_late": days, "penalty": str(points) if points is not None else None,
-            "overdue": [x for x in late if x["state"] == "overdue"]}
+    overdue = [x for x in late if x["state"] == "overdue"]
+    rule = scheme.data.get("late_penalty") if scheme is not None else None
+    counted = [x for x in late if x.get("source")] if rule else []
+    days = sum(x["days_late"] for x in counted)
+    return {"overdue": overdue, "longest": max((x["days_late"] for x in overdue), default=0),
+            "days_late": days, "penalty": str(calculator.q4(calculator.d(rule["per_day"]) * days)) if rule else None}
 
 
 def _score_all(s, fiscal_year: int, agency_ids, now, tz: str) -> tuple[dict, list]:

@@ -103,7 +103,7 @@ def test_department_evaluator_sees_its_units_only(app, world):
     login(client, "evaluator.a")
     html = client.get("/central/?fy=2566").get_data(as_text=True)
     assert "สำนักงานจังหวัดทดสอบ ก" in html and "กรมทดสอบ ข" not in html and "สำนักงานจังหวัดทดสอบ ข" not in html
-    assert 'data-testid="nav-units"' in html
+    assert 'data-testid="nav-units"' in html and "<h1>หน่วยงานในสังกัด" in html
     assert client.get(f"/central/agencies/{world.unit_a}?fy=2566").status_code == 200
     assert client.get(f"/central/agencies/{world.unit_b}?fy=2566").status_code == 404
     assert client.get("/central/schemes").status_code == 200
