@@ -49,6 +49,11 @@ def load_glue(module_name: str) -> tuple[dict, dict]:
     return dict(getattr(module, "HANDLERS", {})), dict(getattr(module, "HELPERS", {}))
 
 
+def glue(module_name: str):
+    """The workflow glue module itself (for what it declares beyond handlers, e.g. templates)."""
+    return importlib.import_module(module_name)
+
+
 def load_demo(module_name: str):
     """The glue's demo data module (named by its ``DEMO``), or None."""
     name = getattr(importlib.import_module(module_name), "DEMO", None)

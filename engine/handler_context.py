@@ -46,6 +46,13 @@ class HandlerContext:
             earlier = history.previous_instance(self.session, earlier)
         return None
 
+    def publish(self, title: str, content: dict, promised_time: str = "") -> tuple[int, int]:
+        """Make this instance's SLA the current public version of its service page (its publication
+        was approved in the workflow). Returns (published SLA id, version)."""
+        from .services import publication
+
+        return publication.publish(self.session, self.instance, title, content, promised_time, self.now)
+
     def save_document(self, kind: str, title: str, body: str) -> int:
         doc = Document(instance_id=self.instance.id, kind=kind, title=title[:255], body=body, created_at=self.now)
         self.session.add(doc)

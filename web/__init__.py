@@ -11,7 +11,21 @@ from flask_wtf import CSRFProtect
 from engine import context as context_mod
 from engine.config import Settings
 
-from . import admin, auth, central, dashboard, designer, errors, filters, inbox, instances, notices, operations, tasks
+from . import (
+    admin,
+    auth,
+    central,
+    dashboard,
+    designer,
+    errors,
+    filters,
+    inbox,
+    instances,
+    notices,
+    operations,
+    public,
+    tasks,
+)
 from .context import engine_context
 
 LANGUAGES = ("th", "en")
@@ -36,7 +50,7 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
     app.json.sort_keys = False  # form schemas keep their field order on the page
     app.extensions["slaflow"] = ctx or context_mod.build(settings)
 
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
     Babel(app, locale_selector=_select_locale, timezone_selector=lambda: settings.timezone)
     login = LoginManager(app)
     login.login_view = "auth.login"
@@ -54,6 +68,8 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
     app.register_blueprint(operations.bp)
     app.register_blueprint(designer.bp)
     app.register_blueprint(central.bp)
+    app.register_blueprint(public.bp)
+    csrf.exempt(public.bp)  # anonymous answers carry no session to forge; abuse is limited per device and address
     errors.register(app)
     filters.register(app)
 
@@ -65,7 +81,7 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
         from engine.services import notices as notice_service
 
         counts = {}
-        if current_user.is_authenticated:
+        if request.blueprint != "public" and current_user.is_authenticated:
             counts["tasks"] = inbox.count(engine_context(), current_user.actor)
             counts["notices"] = notice_service.unread_count(engine_context(), current_user.actor)
         return {"current_lang": str(get_locale() or settings.language), "nav_counts": counts}
@@ -88,6 +104,8 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
 
 def _select_locale():
     lang = request.args.get("lang")
+    if request.blueprint == "public":  # public pages keep no session: the language travels in the address
+        return lang if lang in LANGUAGES else engine_context().settings.language
     if lang in LANGUAGES:
         session["lang"] = lang
     return session.get("lang") or engine_context().settings.language

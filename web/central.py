@@ -122,3 +122,72 @@ def schemes():
                 return redirect(url_for("central.schemes"))
     rows = scoring.list_schemes(engine_context(), current_user.actor)
     return render_template("central/schemes.html", rows=rows, errors=errors, this_year=_fy()), status
+
+
+def _survey_template() -> str:
+    from engine import context as context_mod
+
+    path = getattr(context_mod.glue(engine_context().settings.handlers_module), "SURVEY_TEMPLATE", None)
+    return path.read_text(encoding="utf-8") if path else '{"questions": [], "groups": []}'
+
+
+@bp.route("/surveys", methods=["GET", "POST"])
+@login_required
+def surveys():
+    import json
+    from datetime import date
+
+    from engine.services import surveys as survey_service
+
+    errors, status = [], 200
+    form = {"fiscal_year": _fy(), "title": _("Satisfaction survey, fiscal year %(fy)s", fy=_fy()),
+            "definition": _survey_template(), "opens_on": "", "closes_on": ""}
+    if request.method == "POST":
+        form.update({k: request.form.get(k, "") for k in ("fiscal_year", "title", "definition", "opens_on",
+                                                         "closes_on")})
+        try:
+            try:
+                definition = json.loads(form["definition"])
+            except ValueError:
+                raise InvalidInput("the survey is not JSON", field="definition",
+                                   errors=[_("The questions are not valid JSON.")]) from None
+            try:
+                opens, closes = date.fromisoformat(form["opens_on"]), date.fromisoformat(form["closes_on"])
+            except ValueError:
+                raise InvalidInput("dates", field="opens_on", errors=[_("Give the opening and closing dates.")]) \
+                    from None
+            survey_service.create(engine_context(), current_user.actor, int_arg(form["fiscal_year"], 0),
+                                  form["title"], definition, opens, closes)
+        except InvalidInput as exc:
+            errors, status = exc.details.get("errors") or [exc.message], 400
+        else:
+            flash(_("The survey is saved as a draft; open it when it should take answers."), "success")
+            return redirect(url_for("central.surveys"))
+    rows = survey_service.list_surveys(engine_context(), current_user.actor)
+    return render_template("central/surveys.html", rows=rows, form=form, errors=errors), status
+
+
+@bp.route("/surveys/<int:survey_id>/status", methods=["POST"])
+@login_required
+def survey_status(survey_id: int):
+    from engine.services import surveys as survey_service
+
+    survey_service.set_status(engine_context(), current_user.actor, survey_id, request.form.get("status", ""))
+    return redirect(url_for("central.surveys"))
+
+
+@bp.route("/surveys/<int:survey_id>")
+@login_required
+def survey_results(survey_id: int):
+    from engine.services import surveys as survey_service
+
+    agency = int_arg(request.args.get("agency"), 0) or None
+    found = survey_service.results(engine_context(), current_user.actor, survey_id, agency)
+    if request.args.get("format") == "xlsx":
+        data = export.survey_workbook(found)
+        return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="survey-{survey_id}.xlsx"'})
+    chart = {"labels": [r["service"] for r in found.rows],
+             "satisfied": [float(r["satisfied_percent"] or 0) for r in found.rows],
+             "dissatisfied": [float(r["dissatisfied_percent"] or 0) for r in found.rows]}
+    return render_template("central/survey_results.html", found=found, chart=chart, agency=agency)

@@ -15,7 +15,8 @@ from engine.config import REPO_ROOT
 from engine.context import Context
 from engine.fiscal import BE_OFFSET, fiscal_year_of
 from engine.models import HumanTask, User, utcnow
-from engine.services import accounts, deploy, files, instances, scoring, tasks, timers
+from engine.services import accounts, deploy, files, instances, publication, scoring, tasks, timers
+from engine.services import surveys as survey_service
 
 DEMO_PASSWORD = "slaflow-demo"  # noqa: S105 - published demo password, demo data only
 BKK = ZoneInfo("Asia/Bangkok")
@@ -173,6 +174,7 @@ def last_year(st: Story, fy: int) -> None:
     _sla_through_stage2(st, dlt, "DLT", fy)
     st.do(_on(fy, 12, 15), dlt, "publish_sla", "officer.dlt", form="sla/publish",
           changes={"published_on": _on(fy, 12, 15).date().isoformat()})
+    st.review(_on(fy, 12, 15) + DAY / 2, dlt, "review_publish", "supervisor.dlt")
     _report(st, dlt, "DLT", 6, _on(fy, 3, 20), _on(fy, 3, 24), 80)
     _report(st, dlt, "DLT", 9, _on(fy, 6, 18), _on(fy, 6, 22), 90)
     _report(st, dlt, "DLT", 12, _on(fy, 9, 15), _on(fy, 9, 22), 100)
@@ -184,6 +186,7 @@ def last_year(st: Story, fy: int) -> None:
     _sla_through_stage2(st, dopa, "DOPA", fy, months=((10, 12), (12, 3), (12, 10)))
     st.do(_on(fy, 1, 20), dopa, "publish_sla", "officer.dopa", form="sla/publish",
           changes={"published_on": _on(fy, 1, 20).date().isoformat()})
+    st.review(_on(fy, 1, 20) + DAY / 2, dopa, "review_publish", "supervisor.dopa")
     _report(st, dopa, "DOPA", 6, _on(fy, 3, 25), _on(fy, 3, 30), 70)
     _report(st, dopa, "DOPA", 9, _on(fy, 6, 25), _on(fy, 6, 29), 75)
     # the 12-month report is sent back once and leaves the agency 8 days after its due date
@@ -197,6 +200,7 @@ def last_year(st: Story, fy: int) -> None:
     _sla_through_stage2(st, dbd, "DBD", fy, months=((11, 3), (12, 12), (1, 12)))
     st.do(_on(fy, 2, 10), dbd, "publish_sla", "officer.dbd", form="sla/publish",
           changes={"published_on": _on(fy, 2, 10).date().isoformat()})
+    st.review(_on(fy, 2, 10) + DAY / 2, dbd, "review_publish", "supervisor.dbd")
     st.sweep(_on(fy, 3, 2))  # the 6-month round opens; nobody reports
 
     dol = st.start(_on(fy, 10, 6), SLA, "DOL", "การจดทะเบียนสิทธิและนิติกรรม", fy)
@@ -230,6 +234,40 @@ def last_year(st: Story, fy: int) -> None:
               {**{f"kpi{n}": v for n, v in enumerate(scores, start=1)}, "comment": "ประเมินจากรายงานและหลักฐาน"})
 
 
+def surveys_of(st: Story, fy: int, today: datetime) -> None:
+    """The central office's satisfaction survey of last year (October after the year, seed 000) with
+    citizens' answers, and this year's survey open now."""
+    import random
+
+    central = st.actors["central"]
+    definition = json.loads((REPO_ROOT / "workflows" / "surveys" / "satisfaction.json").read_text(encoding="utf-8"))
+    october = _on(fy, 10, 1)
+    last = survey_service.create(st.ctx, central, fy - 1, f"สำรวจความพึงพอใจ ปีงบประมาณ {fy - 1}", definition,
+                                 october.date(), _on(fy, 10, 31).date())
+    survey_service.set_status(st.ctx, central, last, "open")
+    rng = random.Random(fy)
+    # (agency, service, answers, share of good answers): what the citizens said
+    said = (("DLT", "การชำระภาษีรถประจำปี", 40, 0.9), ("DOPA", "การขอมีบัตรประจำตัวประชาชน", 30, 0.72),
+            ("DBD", "การจดทะเบียนบริษัทจำกัด", 12, 0.5))
+    for code, service, count, good in said:
+        slug = publication.slug_of(service)
+        for i in range(count):
+            rating = (lambda: rng.choice((4, 5))) if rng.random() < good else (lambda: rng.choice((1, 2, 3)))
+            answers = {q["id"]: str(rating()) for q in definition["questions"] if q["type"] == "scale"}
+            answers["on_time"] = "yes" if rng.random() < good else "no"
+            if i % 7 == 0:
+                answers["suggestion"] = rng.choice(("ขอให้เพิ่มช่องบริการช่วงพักกลางวัน", "เจ้าหน้าที่ให้คำแนะนำดีมาก",
+                                                    "ที่จอดรถไม่เพียงพอ", "อยากให้ชำระผ่านแอปได้ทุกรายการ"))
+            with st.at(october + timedelta(days=i % 28, hours=i % 8)):
+                survey_service.respond(st.ctx, code, slug, rng.choice(("public", "public", "business", "other")),
+                                       answers, f"demo-{code}-{i}")
+    survey_service.set_status(st.ctx, central, last, "closed")
+    current = survey_service.create(st.ctx, central, fy, f"สำรวจความพึงพอใจ ปีงบประมาณ {fy}", definition,
+                                    (today - timedelta(days=30)).astimezone(BKK).date(),
+                                    (today + timedelta(days=60)).astimezone(BKK).date())
+    survey_service.set_status(st.ctx, central, current, "open")
+
+
 def this_year(st: Story, fy: int, today: datetime) -> None:
     """FY N, up to today: agencies at each of the first stages (the calendar's first due date, forms
     A–E, comes in January)."""
@@ -244,6 +282,7 @@ def this_year(st: Story, fy: int, today: datetime) -> None:
           changes={"process_name": "การชำระภาษีรถประจำปี", "revise_sla": False})
     st.do(ago(30), dlt, "publish_sla", "officer.dlt", form="sla/publish",
           changes={"published_on": ago(30).date().isoformat()})
+    st.review(ago(30) + DAY / 2, dlt, "review_publish", "supervisor.dlt")
     st.draft(ago(2), dlt, "change_management", "officer.dlt",
              {"stakeholders": [{"group": "ผู้ใช้แอปพลิเคชัน", "how": "ประกาศในแอปพลิเคชัน", "done": False}]})
     st.start(ago(20), SLA, "DLT", "การขอรับใบอนุญาตขับรถ", fy)  # group 2, waiting for its first step
@@ -288,6 +327,7 @@ def load(ctx: Context, today: datetime | None = None) -> list[tuple[str, str]]:
     story = Story(ctx, actors, codes)
     last_year(story, fy - 1)
     this_year(story, fy, today)
+    surveys_of(story, fy, today)
     story.sweep(today)
     for year in (fy - 1, fy):
         scoring.recompute(ctx, central, year, now=today)

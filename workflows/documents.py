@@ -18,6 +18,15 @@ def thai_date(value) -> str:
     return be_date(value, "Asia/Bangkok", "th", long=True)
 
 
+def number(value) -> str:
+    """15 / 1.5 / 2,000 (no trailing .0)."""
+    try:
+        as_float = float(value)
+    except (TypeError, ValueError):
+        return str(value or "")
+    return f"{as_float:,.0f}" if as_float.is_integer() else f"{as_float:,.2f}".rstrip("0").rstrip(".")
+
+
 def baht(value) -> str:
     try:
         return f"{float(value):,.2f}"

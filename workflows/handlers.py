@@ -6,6 +6,8 @@ returns JSON-serializable data, stored under the task's result variable.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from . import calendar, profiles, reporting_calendars, sla
 
 HANDLERS = {
@@ -13,6 +15,7 @@ HANDLERS = {
     "sla_mark_late": sla.mark_late,
     "sla_render_document": sla.render_document,
     "sla_carry_over": sla.carry_over,
+    "sla_publish": sla.publish,
     "notify": sla.notify,
 }
 
@@ -21,6 +24,9 @@ HELPERS = calendar.HELPERS
 PROFILES = profiles.PROFILES
 
 CALENDARS = reporting_calendars.CALENDARS
+
+#: the satisfaction survey the evaluator starts from (seed 003 CS6)
+SURVEY_TEMPLATE = Path(__file__).with_name("surveys") / "satisfaction.json"
 
 #: the demo data (imported only by ``slaflow load-demo``)
 DEMO = "workflows.demo"

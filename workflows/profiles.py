@@ -66,13 +66,15 @@ def sla_results(facts: Facts) -> dict:
         achieved.append("plan")
     if (facts.progress or {}).get("stage2") == "done":
         achieved.append("sla")
-    if facts.done("publish_sla"):
-        achieved.append("posted")
+    if facts.approved("review_publish") or facts.approved("escalate_publish"):
+        achieved.append("posted")  # posted at the service point and published, as approved
     completeness = plan_completeness(plan or [], report.get("activities") or [])
     return {
         "plan_completeness_percent": evaluation.get("plan_completeness_percent", completeness),
         "success_percent": evaluation.get("success_percent", final.get("success_percent")),
-        "satisfaction_percent": evaluation.get("satisfaction_percent", final.get("satisfaction_percent")),
+        # the central office surveys satisfaction (seed 000 slide 9, condition 6): its evaluation, else the
+        # survey (scored by the rule the scheme states); never the agency's own figure
+        "satisfaction_percent": evaluation.get("satisfaction_percent"),
         "milestone_level": evaluation.get("milestone_level", {"achieved": achieved}),
     }
 
@@ -92,7 +94,8 @@ SLA_LIFECYCLE = Profile(
                milestone="forms_a_e", stage="stage1"),
         Report("stage2_sla", ("review_stage2", "escalate_stage2"), label="ขั้นที่ 2 แผนการปรับปรุงและ SLA",
                milestone="plan_sla_photo", stage="stage2"),
-        Report("publish_sla", (), label="ภาพถ่ายการติดประกาศ SLA", milestone="plan_sla_photo", stage="stage3"),
+        Report("publish_sla", ("review_publish", "escalate_publish"), label="ภาพถ่ายการติดประกาศ SLA",
+               milestone="plan_sla_photo", stage="stage3"),
         Report("report_6m", ("review_report6", "escalate_report6"), "report", "รายงานรอบ 6 เดือน",
                milestone="report_6", stage="stage3"),
         Report("report_9m", ("review_report9", "escalate_report9"), "report", "รายงานรอบ 9 เดือน",

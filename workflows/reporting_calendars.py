@@ -43,7 +43,7 @@ SLA_KPI = CalendarSpec(
                   source="ไม่มีในเอกสาร (ใช้วันสุดท้ายของรอบ 9 เดือน)"),
         Milestone("report_12", "รายงานผลสำเร็จของการปรับปรุงฯ ทุกกระบวนงาน (รอบ 12 เดือน)",
                   "12-month results report", 9, 30, source="กรอบระยะเวลา: ก.ย.; เงื่อนไขข้อ 4"),
-        Milestone("satisfaction", "สำนักงาน ก.พ.ร. สำรวจความพึงพอใจ", "The central office surveys satisfaction",
+        Milestone("satisfaction_survey", "สำนักงาน ก.พ.ร. สำรวจความพึงพอใจ", "The central office surveys satisfaction",
                   10, 31, kind="event", source="กรอบระยะเวลา: ต.ค.; เงื่อนไขข้อ 6"),
     ) + _rounds_open("เดือนสุดท้ายของแต่ละรอบ"),
 )

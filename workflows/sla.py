@@ -67,6 +67,41 @@ def carry_over(data: dict, ctx=None) -> dict:
     return {"carried": True, "from_fiscal_year": from_year, "document_id": doc_id, "title": title}
 
 
+def public_content(stage2: dict, published: dict) -> dict:
+    """What the public page shows of an SLA: scope, requirements, service levels, steps, complaint
+    channels and, for a service that needs a permit, the citizen manual."""
+    sla = stage2.get("sla") or {}
+    return {
+        "services": sla.get("services") or [], "places": sla.get("places") or [],
+        "documents": sla.get("documents") or [], "fees": sla.get("fees") or [],
+        "time": {"value": sla.get("service_time_value"), "unit": sla.get("service_time_unit")},
+        "quality": sla.get("quality") or [],
+        "steps": sorted(stage2.get("new_steps") or [], key=lambda s: s.get("order", 0)),
+        "complaints": sla.get("complaint_channels") or [],
+        "manual": stage2.get("manual") or {},
+        "online_url": published.get("online_url") or "",
+        "published_on": published.get("published_on") or "",
+    }
+
+
+def publish(data: dict, ctx=None) -> dict:
+    """The publication was approved: the SLA (this year's stage 2, or last year's kept) becomes the
+    current version of the service's public page."""
+    if ctx is None:
+        raise RuntimeError("publishing needs the running instance")
+    stage2 = ctx.submission("stage2_sla")
+    if stage2 is None:
+        found = ctx.previous_submission("stage2_sla")
+        stage2 = found[1] if found else {}
+    selected = ctx.submission("select_process") or {}
+    name = selected.get("process_name") or data.get("service_process", "")
+    content = public_content(stage2, ctx.submission("publish_sla") or {})
+    unit = documents.TIME_UNITS.get(content["time"]["unit"], content["time"]["unit"] or "")
+    promised = f"{documents.number(content['time']['value'])} {unit}".strip() if content["time"]["value"] else ""
+    page_id, version = ctx.publish(name, content, promised)
+    return {"public_sla_id": page_id, "version": version}
+
+
 def notify(data: dict, ctx=None, role: str = "officer", message: str = "") -> dict:
     """Generic notification from a diagram: ``notify`` service task with role and message."""
     return {"notified": ctx.notify(role, "message", message=message) if ctx is not None and message else 0}

@@ -11,7 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import calendar_context, history, profiles
-from ..models import Document, HumanTask, Instance, ProcessDefinition, ScoreCorrection, Submission
+from ..models import (
+    Document,
+    HumanTask,
+    Instance,
+    ProcessDefinition,
+    PublicSla,
+    ScoreCorrection,
+    Submission,
+    Survey,
+    SurveyResponse,
+)
 
 DAY = timedelta(days=1)
 
@@ -26,6 +36,7 @@ class Collected:
     days_late: dict = field(default_factory=dict)    # source name -> days late of the reports sent
     corrected: dict = field(default_factory=dict)    # indicator code -> {"value", "reason"}
     evidence: dict = field(default_factory=dict)     # source name -> files of evidence
+    survey: list = field(default_factory=list)       # rating means of the fiscal year's survey responses
     lateness: list[dict] = field(default_factory=list)  # per report: due, sent, days late, state
 
 
@@ -95,10 +106,20 @@ def collect(session: Session, instance: Instance, process_id: str, now: datetime
     for late in out.lateness:
         if late["state"] == "sent" and late["days_late"]:
             out.days_late[late["source"]] = out.days_late.get(late["source"], 0) + late["days_late"]
+    out.survey = survey_means(session, instance.agency_id, instance.service_process, instance.fiscal_year)
     for corr in session.scalars(select(ScoreCorrection).where(ScoreCorrection.instance_id == instance.id)
                                 .order_by(ScoreCorrection.id)):
         out.corrected[corr.indicator] = {"value": corr.value.get("value"), "reason": corr.reason}
     return out
+
+
+def survey_means(session: Session, agency_id: int, service_process: str, fiscal_year: int) -> list:
+    """Every rating mean of the fiscal year's satisfaction surveys about this agency's service."""
+    return list(session.scalars(
+        select(SurveyResponse.mean_rating).join(Survey, Survey.id == SurveyResponse.survey_id)
+        .join(PublicSla, PublicSla.id == SurveyResponse.public_sla_id)
+        .where(Survey.fiscal_year == fiscal_year, PublicSla.agency_id == agency_id,
+               PublicSla.service_process == service_process)))
 
 
 def instances_of_year(session: Session, fiscal_year: int, agency_ids=None):

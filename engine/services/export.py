@@ -98,3 +98,29 @@ def workbook(ctx: Context, actor: Actor, fiscal_year: int) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def survey_workbook(found) -> bytes:
+    """Survey results as Excel: per service, per customer group, per month, and the suggestions."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    pct = lambda v: float(Decimal(v)) if v is not None else ""  # noqa: E731
+    _sheet(wb, "รายกระบวนงาน", ["หน่วยงาน", "กระบวนงาน", "จำนวนผู้ตอบ", "ร้อยละความพึงพอใจ", "ร้อยละความไม่พึงพอใจ"],
+           [[r["agency"], r["service"], r["responses"], pct(r["satisfied_percent"]), pct(r["dissatisfied_percent"])]
+            for r in found.rows])
+    _sheet(wb, "รายกลุ่มผู้รับบริการ", ["กลุ่ม", "จำนวนผู้ตอบ", "ร้อยละความพึงพอใจ", "ร้อยละความไม่พึงพอใจ"],
+           [[r["group"], r["responses"], pct(r["satisfied_percent"]), pct(r["dissatisfied_percent"])]
+            for r in found.groups])
+    _sheet(wb, "รายเดือน", ["เดือน", "จำนวนผู้ตอบ", "ร้อยละความพึงพอใจ", "ร้อยละความไม่พึงพอใจ"],
+           [[be_date(r["month"] + "-01"), r["responses"], pct(r["satisfied_percent"]), pct(r["dissatisfied_percent"])]
+            for r in found.months])
+    _sheet(wb, "ข้อเสนอแนะ", ["หน่วยงาน", "กระบวนงาน", "กลุ่ม", "วันที่", "ข้อความ"],
+           [[t["agency"], t["service"], t["group"], be_date(t["day"]), _as_text(t["text"])] for t in found.texts])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _as_text(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -17,6 +17,7 @@ from ..errors import Forbidden, InvalidInput, NotFound
 from ..models import Agency, Instance, KpiScheme, KpiScore, ProcessDefinition, ScoreCorrection, utcnow
 from ..roles import CENTRAL, EVALUATOR
 from ..scoring import calculator, collect, schemes
+from . import surveys
 
 
 def upload_scheme(ctx: Context, actor: Actor | None, text: str | bytes, filename: str) -> tuple[str, int, bool]:
@@ -107,6 +108,16 @@ def scheme_for(candidates, process_id: str, group: str, fiscal_year: int):
     return fitting[0] if fitting else None
 
 
+def _from_survey(scheme: schemes.Scheme, source: str, item: collect.Collected):
+    """Satisfaction measured by the survey, by the rule the scheme states (None: not this source, or
+    no response yet)."""
+    rule = scheme.data.get("satisfaction")
+    if not rule or rule.get("source", "satisfaction_percent") != source or not item.survey:
+        return None
+    return surveys.share(item.survey, rule.get("satisfied_min", 4), rule.get("dissatisfied_max", 2))[
+        "satisfied_percent"]
+
+
 def _results(scheme: schemes.Scheme, items: list[collect.Collected]) -> dict:
     processes = []
     for item in items:
@@ -114,6 +125,8 @@ def _results(scheme: schemes.Scheme, items: list[collect.Collected]) -> dict:
         for ind in scheme.indicators:
             source = ind.get("source", ind["code"])
             value = item.values.get(source)
+            if value is None:
+                value = _from_survey(scheme, source, item)
             if ind["code"] in item.corrected:
                 value = item.corrected[ind["code"]]["value"]
             if value is not None:

@@ -52,6 +52,7 @@ def to_published(w: Walker):
         w.do("stage2_sla", "officer.a", form="sla/stage2")
         w.review("review_stage2", "supervisor.a", "approve")
         w.do("publish_sla", "officer.a", form="sla/publish")
+        w.review("review_publish", "supervisor.a", "approve")
 
 
 def test_happy_path_through_every_stage(sla):
@@ -64,6 +65,7 @@ def test_happy_path_through_every_stage(sla):
         w.do("change_management", "officer.a", form="sla/change_management")
         w.review("review_stage4", "supervisor.a", "approve")
         w.do("publish_sla", "officer.a", form="sla/publish")
+        w.review("review_publish", "supervisor.a", "approve")
         assert w.open_tasks() == {}  # waiting for the 6-month round to open
     with w.ctx.uow(write=False) as uow:
         doc = uow.session.scalar(select(Document).where(Document.instance_id == w.iid, Document.kind == "sla"))
