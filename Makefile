@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 VENDOR := web/static/vendor
 APT_UPDATED := /tmp/.slaflow-apt-updated
 
-.PHONY: run test bench check lint clean-db venv assets system-deps
+.PHONY: run test bench check lint clean-db venv assets system-deps run-deps
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,12 +28,13 @@ $(VENDOR)/.installed: node_modules/.installed
 
 assets: $(VENDOR)/.installed
 
-# Debian packages the tests drive for real: chromium (browser tests, with Thai fonts) and postgresql.
-system-deps:
-	@need=""; \
-	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
-	[ -d /usr/share/fonts/truetype/tlwg ] || need="$$need fonts-thai-tlwg"; \
-	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
+# Debian packages the app needs: Pango for the PDF posters (WeasyPrint) and Thai fonts.
+RUN_DEBS_CHECK = \
+	ls /usr/lib/*/libpango-1.0.so.0 >/dev/null 2>&1 || need="$$need libpango-1.0-0"; \
+	ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1 || need="$$need libpangoft2-1.0-0"; \
+	[ -d /usr/share/fonts/truetype/tlwg ] || need="$$need fonts-thai-tlwg";
+
+define INSTALL_DEBS
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "installing Debian packages:$$need"; \
@@ -44,8 +45,20 @@ system-deps:
 	    [ "$$CI" != "true" ] || exit 1; \
 	  fi; \
 	fi
+endef
 
-run: venv assets
+run-deps:
+	@need=""; $(RUN_DEBS_CHECK) \
+	$(INSTALL_DEBS)
+
+# Debian packages the tests drive for real as well: chromium (browser tests) and postgresql.
+system-deps:
+	@need=""; $(RUN_DEBS_CHECK) \
+	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
+	$(INSTALL_DEBS)
+
+run: venv assets run-deps
 	@$(PY) -m web.cli init-db
 	@$(PY) -m web.cli load-demo
 	@mkdir -p var

@@ -101,6 +101,9 @@ class Profile:
     start_data: Callable[[int], dict] | None = None
     results: Callable[[Facts], dict] | None = None
     evidence: Callable[[Facts], dict] | None = None       # source name -> files of evidence
+    # what its public page will show, before publication (title, content, promised time)
+    public_page: Callable[[Facts], tuple[str, dict, str]] | None = None
+    poster_tasks: tuple[str, ...] = ()                   # tasks that offer the poster for download
 
     def is_decision(self, form: str) -> bool:
         return bool(form) and form.endswith(self.decision_forms)

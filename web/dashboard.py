@@ -33,3 +33,13 @@ def start():
                                   agency_id, request.form.get("service_process", ""), fy)
     flash(_("The workflow has started."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id))
+
+
+@bp.route("/dashboard/publications/<int:public_sla_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(public_sla_id: int):
+    from engine.services import publication
+
+    publication.withdraw(engine_context(), current_user.actor, public_sla_id, request.form.get("reason", ""))
+    flash(_("The SLA is withdrawn from the public pages."), "success")
+    return redirect(url_for("dashboard.index", agency=int_arg(request.form.get("agency"))))

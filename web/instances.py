@@ -25,3 +25,19 @@ def document(document_id: int):
     doc = instance_page.document(engine_context(), current_user.actor, document_id)
     # the body is HTML rendered by the workflow glue with autoescaping; print it as it is
     return Response(doc.body, mimetype="text/html")
+
+
+@bp.route("/instances/<int:instance_id>/poster.pdf")
+@login_required
+def poster(instance_id: int):
+    """The poster for the service point, as the SLA will be published (the publication task offers it)."""
+    from engine.services import publication
+
+    from . import poster as posters
+    from .public import public_url
+
+    page = publication.preview(engine_context(), current_user.actor, instance_id)
+    pdf = posters.render(page, public_url(page.agency_code, page.slug),
+                         public_url(page.agency_code, page.slug, "public.survey"))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="poster-{page.agency_code}.pdf"'})

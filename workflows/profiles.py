@@ -84,6 +84,16 @@ def sla_evidence(facts: Facts) -> dict:
     return {"success_percent": files}
 
 
+def sla_public_page(facts: Facts) -> tuple[str, dict, str]:
+    """The public page as it will read once published: this year's SLA, or last year's kept."""
+    from .sla import promised_time, public_content
+
+    stage2 = facts.latest("stage2_sla") or (facts.previous.latest("stage2_sla") if facts.previous else {})
+    content = public_content(stage2, facts.latest("publish_sla"))
+    title = facts.latest("select_process").get("process_name") or facts.service_process
+    return title, content, promised_time(content)
+
+
 SLA_LIFECYCLE = Profile(
     process_id="sla_lifecycle",
     calendar="sla_kpi",
@@ -115,6 +125,8 @@ SLA_LIFECYCLE = Profile(
     start_data=lambda earlier_fy: {"earlier_fiscal_year": earlier_fy, "revise_sla": False},
     results=sla_results,
     evidence=sla_evidence,
+    public_page=sla_public_page,
+    poster_tasks=("publish_sla", "review_publish"),
 )
 
 

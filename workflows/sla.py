@@ -84,6 +84,13 @@ def public_content(stage2: dict, published: dict) -> dict:
     }
 
 
+def promised_time(content: dict) -> str:
+    time = content.get("time") or {}
+    if not time.get("value"):
+        return ""
+    return f"{documents.number(time['value'])} {documents.TIME_UNITS.get(time.get('unit'), time.get('unit') or '')}"
+
+
 def publish(data: dict, ctx=None) -> dict:
     """The publication was approved: the SLA (this year's stage 2, or last year's kept) becomes the
     current version of the service's public page."""
@@ -96,9 +103,7 @@ def publish(data: dict, ctx=None) -> dict:
     selected = ctx.submission("select_process") or {}
     name = selected.get("process_name") or data.get("service_process", "")
     content = public_content(stage2, ctx.submission("publish_sla") or {})
-    unit = documents.TIME_UNITS.get(content["time"]["unit"], content["time"]["unit"] or "")
-    promised = f"{documents.number(content['time']['value'])} {unit}".strip() if content["time"]["value"] else ""
-    page_id, version = ctx.publish(name, content, promised)
+    page_id, version = ctx.publish(name, content, promised_time(content))
     return {"public_sla_id": page_id, "version": version}
 
 

@@ -12,6 +12,7 @@ from ..context import Context
 from ..errors import NotFound
 from ..models import Agency, Deadline, HumanTask, Instance, ProcessDefinition, utcnow
 from ..scoring import collect
+from . import publication, surveys
 from .scoring import latest_schemes, penalty_so_far, scheme_for
 
 
@@ -39,6 +40,8 @@ class Dashboard:
     rows: list[Row] = field(default_factory=list)
     agencies: list[tuple[int, str]] = field(default_factory=list)  # for those who see every agency
     processes: list[tuple[str, str]] = field(default_factory=list)  # what can be started
+    publications: list = field(default_factory=list)   # the agency's public SLAs
+    survey: object = None                              # the agency's newest survey results
 
 
 def get(ctx: Context, actor: Actor, agency_id: int | None = None, fiscal_year: int | None = None,
@@ -88,4 +91,5 @@ def get(ctx: Context, actor: Actor, agency_id: int | None = None, fiscal_year: i
                             penalty_so_far(found[0] if found else None, items)))
         processes = [(p.process_id, p.name) for p in s.scalars(select(ProcessDefinition)
                                                                .order_by(ProcessDefinition.name))]
-        return Dashboard(agency.id, agency.name, years, fy, rows, agencies, processes)
+    return Dashboard(agency.id, agency.name, years, fy, rows, agencies, processes,
+                     publication.of_agency(ctx, actor, agency.id), surveys.latest_for_agency(ctx, actor, agency.id))

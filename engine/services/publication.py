@@ -169,6 +169,30 @@ def validator(ctx: Context, agency_code: str, slug: str) -> tuple[int, datetime]
     return (row[0], row[1]) if row and row[0] is not None else None
 
 
+def preview(ctx: Context, actor: Actor, instance_id: int) -> PublicPage:
+    """An instance's SLA as its public page will read once the publication is approved (for the
+    poster the publication task offers)."""
+    from .. import profiles
+    from ..models import ProcessDefinition
+    from ..scoring import collect
+
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        instance = s.get(Instance, instance_id)
+        if instance is None or not actor.can_see_agency(instance.agency_id):
+            raise NotFound("instance not found")
+        process_id = s.scalar(select(ProcessDefinition.process_id)
+                              .where(ProcessDefinition.id == instance.definition_id))
+        profile = profiles.of(process_id)
+        if profile.public_page is None:
+            raise NotFound("this workflow has no public page")
+        title, content, _promised = profile.public_page(collect.facts_of(s, instance)[0])
+        agency = s.get(Agency, instance.agency_id)
+        return PublicPage(0, agency.code, agency.name, agency.ministry, agency.province,
+                          slug_of(instance.service_process), title, instance.service_process, 0,
+                          instance.fiscal_year, content, [instance.fiscal_year], instance.updated_at)
+
+
 @dataclass(frozen=True)
 class AgencyPublication:
     id: int

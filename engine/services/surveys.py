@@ -239,6 +239,14 @@ def share(means: list[Decimal], satisfied_min=SATISFIED_MIN, dissatisfied_max=DI
             "dissatisfied_percent": pct(sum(1 for m in rated if m <= Decimal(dissatisfied_max)))}
 
 
+def latest_for_agency(ctx: Context, actor: Actor, agency_id: int) -> Results | None:
+    """The agency's results in the newest survey it has answers in (for its dashboard)."""
+    with ctx.uow(write=False) as uow:
+        survey_id = uow.session.scalar(select(SurveyResponse.survey_id).where(SurveyResponse.agency_id == agency_id)
+                                       .order_by(SurveyResponse.survey_id.desc()).limit(1))
+    return results(ctx, actor, survey_id, agency_id) if survey_id is not None else None
+
+
 @dataclass
 class Results:
     survey_id: int

@@ -58,6 +58,7 @@ class TaskPage:
     returned_comment: str
     can_work: bool
     references: list[Reference] = field(default_factory=list)
+    offers_poster: bool = False
     reviews: list[ReviewRound] = field(default_factory=list)
 
     @property
@@ -132,4 +133,5 @@ def get(ctx: Context, actor: Actor, task_id: int) -> TaskPage:
             assignee_id=task.assignee_id, assignee_name=names.get(task.assignee_id, ""),
             agency_name=instance.agency.name, service_process=instance.service_process,
             fiscal_year=instance.fiscal_year, process_name=process_name, schema=forms.get(task.form) or {},
-            data=data, returned_comment=returned, can_work=can_work, references=references, reviews=reviews)
+            data=data, returned_comment=returned, can_work=can_work, references=references, reviews=reviews,
+            offers_poster=task.bpmn_id in profiles.of(definition.process_id).poster_tasks)

@@ -191,3 +191,29 @@ def test_the_public_pages_read_published_content_only(app, world):
     assert client.get("/public/").status_code == 200
     assert client.get(_url(world)).status_code == 404
     assert re.search(r"0 ", client.get("/public/").get_data(as_text=True))
+
+
+def test_staff_poster_dashboard_and_withdrawal(app, world, published):
+    officer = app.test_client()
+    login(officer, "officer.a")
+    poster = officer.get(f"/instances/{published.iid}/poster.pdf")
+    assert poster.status_code == 200 and poster.data.startswith(b"%PDF")
+    stranger = app.test_client()
+    login(stranger, "officer.b")
+    assert stranger.get(f"/instances/{published.iid}/poster.pdf").status_code == 404
+    _open_survey(world)
+    app.test_client().post(_url(world, "/survey"), data=_answers("4", suggestion="รวดเร็วดี"))
+    board = officer.get("/dashboard?fy=2569").get_data(as_text=True)
+    assert 'data-testid="publications"' in board and _url(world).split("/")[-1] in board
+    assert "รวดเร็วดี" in board and 'data-testid="withdraw"' not in board  # officers cannot withdraw
+    supervisor = app.test_client()
+    login(supervisor, "supervisor.a")
+    from tests.web.conftest import csrf_token
+
+    token = csrf_token(supervisor, "/dashboard?fy=2569")
+    page_id = publication.page(world.ctx, "A", publication.slug_of(SERVICE)).id
+    assert supervisor.post(f"/dashboard/publications/{page_id}/withdraw",
+                           data={"reason": "", "csrf_token": token}).status_code == 400
+    assert supervisor.post(f"/dashboard/publications/{page_id}/withdraw",
+                           data={"reason": "ปรับปรุงข้อตกลงใหม่", "csrf_token": token}).status_code == 302
+    assert app.test_client().get(_url(world)).status_code == 404
