@@ -129,6 +129,16 @@ def of(process_id: str | None) -> Profile:
     return _PROFILES.get(process_id or "", GENERIC)
 
 
+def of_instance(session, instance) -> Profile:
+    """The profile of a running instance's process."""
+    from sqlalchemy import select
+
+    from .models import ProcessDefinition
+
+    return of(session.scalar(select(ProcessDefinition.process_id)
+                             .where(ProcessDefinition.id == instance.definition_id)))
+
+
 def all_profiles() -> list[Profile]:
     return list(_PROFILES.values())
 

@@ -40,3 +40,12 @@ def be_date(value, tz: str | ZoneInfo = "Asia/Bangkok", lang: str = "th", long: 
     if with_time and isinstance(local, datetime):
         text += local.strftime(" %H:%M")
     return text
+
+
+def plain_number(value) -> str:
+    """A quantity as people write it: 15, 1.5, 2,000 (no trailing .0)."""
+    try:
+        as_float = float(value)
+    except (TypeError, ValueError):
+        return str(value or "")
+    return f"{as_float:,.0f}" if as_float.is_integer() else f"{as_float:,.2f}".rstrip("0").rstrip(".")

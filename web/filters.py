@@ -1,9 +1,9 @@
-"""Template filters: Buddhist Era dates in the configured time zone, in the page's language."""
+"""Template filters: Buddhist Era dates in the configured time zone, in the page's language; quantities."""
 from __future__ import annotations
 
 from flask_babel import get_locale
 
-from engine.thaidate import be_date
+from engine.thaidate import be_date, plain_number
 
 
 def register(app) -> None:
@@ -14,3 +14,4 @@ def register(app) -> None:
         return be_date(value, tz, lang, with_time=with_time)
 
     app.jinja_env.filters["be_date"] = _filter
+    app.jinja_env.filters["num"] = plain_number

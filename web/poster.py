@@ -3,10 +3,13 @@ complaint channels, and QR codes to the public page and the survey (WeasyPrint, 
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import unquote
 
 import fontpkg_sarabun
 import segno
 from flask import render_template
+
+from engine.thaidate import plain_number
 
 
 @lru_cache(maxsize=1)
@@ -25,7 +28,8 @@ def qr_svg(url: str) -> str:
 def render(page, page_url: str, survey_url: str | None) -> bytes:
     from weasyprint import HTML  # imported on first use: it loads Pango
 
-    html = render_template("public/poster.html", page=page, c=page.content, fonts_css=_fonts_css(),
-                           page_qr=qr_svg(page_url), page_url=page_url,
-                           survey_qr=qr_svg(survey_url) if survey_url else None, survey_url=survey_url)
+    html = render_template("public/poster.html", page=page, c=page.content, fonts_css=_fonts_css(), num=plain_number,
+                           page_qr=qr_svg(page_url), page_url=unquote(page_url),
+                           survey_qr=qr_svg(survey_url) if survey_url else None,
+                           survey_url=unquote(survey_url) if survey_url else None)
     return HTML(string=html).write_pdf()

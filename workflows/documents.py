@@ -5,7 +5,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from engine.thaidate import be_date
+from engine.thaidate import be_date, plain_number
+
+number = plain_number
 
 TIME_UNITS = {"working_days": "วันทำการ", "working_hours": "ชั่วโมงทำการ", "minutes": "นาที"}
 
@@ -16,15 +18,6 @@ _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
 def thai_date(value) -> str:
     """10 เมษายน พ.ศ. 2569"""
     return be_date(value, "Asia/Bangkok", "th", long=True)
-
-
-def number(value) -> str:
-    """15 / 1.5 / 2,000 (no trailing .0)."""
-    try:
-        as_float = float(value)
-    except (TypeError, ValueError):
-        return str(value or "")
-    return f"{as_float:,.0f}" if as_float.is_integer() else f"{as_float:,.2f}".rstrip("0").rstrip(".")
 
 
 def baht(value) -> str:

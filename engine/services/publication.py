@@ -173,7 +173,6 @@ def preview(ctx: Context, actor: Actor, instance_id: int) -> PublicPage:
     """An instance's SLA as its public page will read once the publication is approved (for the
     poster the publication task offers)."""
     from .. import profiles
-    from ..models import ProcessDefinition
     from ..scoring import collect
 
     with ctx.uow(write=False) as uow:
@@ -181,9 +180,7 @@ def preview(ctx: Context, actor: Actor, instance_id: int) -> PublicPage:
         instance = s.get(Instance, instance_id)
         if instance is None or not actor.can_see_agency(instance.agency_id):
             raise NotFound("instance not found")
-        process_id = s.scalar(select(ProcessDefinition.process_id)
-                              .where(ProcessDefinition.id == instance.definition_id))
-        profile = profiles.of(process_id)
+        profile = profiles.of_instance(s, instance)
         if profile.public_page is None:
             raise NotFound("this workflow has no public page")
         title, content, _promised = profile.public_page(collect.facts_of(s, instance)[0])

@@ -14,7 +14,7 @@ from .. import audit, profiles
 from ..actors import Actor, require
 from ..context import Context
 from ..errors import Forbidden, InvalidInput, NotFound
-from ..models import Agency, Instance, KpiScheme, KpiScore, ProcessDefinition, ScoreCorrection, utcnow
+from ..models import Agency, Instance, KpiScheme, KpiScore, ScoreCorrection, utcnow
 from ..roles import CENTRAL, EVALUATOR
 from ..scoring import calculator, collect, schemes
 from . import surveys
@@ -255,9 +255,7 @@ def set_group(ctx: Context, actor: Actor, instance_id: int, group: str, reason: 
         instance = s.get(Instance, instance_id)
         if instance is None or not actor.can_see_agency(instance.agency_id):
             raise NotFound("instance not found")
-        process_id = s.scalar(select(ProcessDefinition.process_id)
-                              .where(ProcessDefinition.id == instance.definition_id))
-        allowed = [g.code for g in profiles.of(process_id).groups]
+        allowed = [g.code for g in profiles.of_instance(s, instance).groups]
         if group not in allowed:
             raise InvalidInput("choose one of the process's groups", field="group", allowed=allowed)
         before = instance.evaluation_group
