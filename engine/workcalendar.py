@@ -111,6 +111,27 @@ class WorkCalendar:
             local = datetime.combine(day + timedelta(days=1), time(0), tz)
         raise ValueError("working-hour arithmetic beyond ten years")
 
+    def office_minutes_between(self, start: datetime, end: datetime, opens: time, closes: time,
+                               tz: ZoneInfo) -> float:
+        """Minutes of office time (opening hours on working days) from ``start`` to ``end``."""
+        if end <= start:
+            return 0.0
+        if opens >= closes:
+            raise ValueError("office hours must open before they close")
+        local, stop = start.astimezone(tz), end.astimezone(tz)
+        if (stop.date() - local.date()).days > MAX_SPAN_DAYS:
+            raise ValueError("span beyond ten years")
+        total = timedelta(0)
+        day = local.date()
+        while day <= stop.date():
+            if self.is_working_day(day):
+                begin = max(local, datetime.combine(day, opens, tz))
+                finish = min(stop, datetime.combine(day, closes, tz))
+                if finish > begin:
+                    total += finish - begin
+            day += timedelta(days=1)
+        return total.total_seconds() / 60
+
 
 def parse_hhmm(text: str) -> time:
     hours, minutes = (int(part) for part in text.split(":"))

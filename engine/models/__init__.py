@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2.x models. The schema is created by Alembic migrations (engine/migrations)."""
 from .accounts import Agency, User, UserRole  # noqa: F401
 from .base import Base, BigIntId, UTCDateTime, utcnow  # noqa: F401
+from .measurement import ServiceMonth, ServiceRecord  # noqa: F401
 from .public import PublicSla, PublicSlaVersion, Survey, SurveyResponse  # noqa: F401
 from .records import AuditEvent, Notification  # noqa: F401
 from .scoring import KpiScheme, KpiScore, ScoreCorrection  # noqa: F401
