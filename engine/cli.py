@@ -183,3 +183,51 @@ def kpi_score(scheme, input_path):
         click.echo(f"cannot score: {exc}", err=True)
         sys.exit(1)
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+@cli.group()
+def records():
+    """Service records: the served requests of each service process."""
+
+
+@records.command("template")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+def records_template(fmt, output):
+    """Write the import template (Thai headers, an example row) to OUTPUT."""
+    from .services import records as service
+
+    output.write_bytes(service.template(fmt))
+    click.echo(f"template written to {output}")
+
+
+@records.command("import")
+@click.argument("agency_code")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--service", "service_process", required=True, help="the service process the requests belong to")
+def records_import(agency_code, file, service_process):
+    """Import FILE (CSV or Excel from the template) for AGENCY_CODE: all rows or none."""
+    from sqlalchemy import select
+
+    from .models import Agency
+    from .services import records as service
+
+    ctx = _ctx()
+    migrate.upgrade(ctx.db)
+    with ctx.uow(write=False) as uow:
+        agency_id = uow.session.scalar(select(Agency.id).where(Agency.code == agency_code))
+    if agency_id is None:
+        click.echo(f"cannot import: no agency with the code {agency_code!r}", err=True)
+        sys.exit(1)
+    try:
+        report = service.import_file(ctx, Actor.system("cli"), agency_id, service_process, file.name,
+                                     file.read_bytes())
+    except SlaflowError as exc:
+        report = service.ImportReport(errors=exc.details.get("errors") or [
+            {"row": 0, "field": exc.details.get("field", ""), "message": exc.message}])
+    if not report.accepted:
+        for e in report.errors:
+            click.echo(f"row {e['row']}: {e['field']}: {e['message']}", err=True)
+        click.echo(f"nothing imported: {len(report.errors)} problems", err=True)
+        sys.exit(1)
+    click.echo(f"imported {report.inserted} new and {report.updated} updated requests")

@@ -104,6 +104,7 @@ class Profile:
     # what its public page will show, before publication (title, content, promised time)
     public_page: Callable[[Facts], tuple[str, dict, str]] | None = None
     poster_tasks: tuple[str, ...] = ()                   # tasks that offer the poster for download
+    measure_tasks: tuple[str, ...] = ()                  # report tasks prefilled with the measured figures
 
     def is_decision(self, form: str) -> bool:
         return bool(form) and form.endswith(self.decision_forms)

@@ -24,6 +24,7 @@ from . import (
     notices,
     operations,
     public,
+    records,
     tasks,
 )
 from .context import engine_context
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
     app.register_blueprint(designer.bp)
     app.register_blueprint(central.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(records.bp)
     csrf.exempt(public.bp)  # anonymous answers carry no session to forge; abuse is limited per device and address
     errors.register(app)
     filters.register(app)

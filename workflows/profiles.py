@@ -71,7 +71,10 @@ def sla_results(facts: Facts) -> dict:
     completeness = plan_completeness(plan or [], report.get("activities") or [])
     return {
         "plan_completeness_percent": evaluation.get("plan_completeness_percent", completeness),
-        "success_percent": evaluation.get("success_percent", final.get("success_percent")),
+        # the central evaluation's figure; else the scheme measures it from the service records, or
+        # takes the agency's reported figure
+        "success_percent": evaluation.get("success_percent"),
+        "reported_success_percent": final.get("success_percent"),
         # the central office surveys satisfaction (seed 000 slide 9, condition 6): its evaluation, else the
         # survey (scored by the rule the scheme states); never the agency's own figure
         "satisfaction_percent": evaluation.get("satisfaction_percent"),
@@ -127,6 +130,7 @@ SLA_LIFECYCLE = Profile(
     evidence=sla_evidence,
     public_page=sla_public_page,
     poster_tasks=("publish_sla", "review_publish"),
+    measure_tasks=("report_6m", "report_9m", "report_12m"),
 )
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import calendar_context, history, profiles
+from ..fiscal import BE_OFFSET
 from ..models import (
     Document,
     HumanTask,
@@ -18,6 +20,7 @@ from ..models import (
     ProcessDefinition,
     PublicSla,
     ScoreCorrection,
+    ServiceMonth,
     Submission,
     Survey,
     SurveyResponse,
@@ -37,6 +40,7 @@ class Collected:
     corrected: dict = field(default_factory=dict)    # indicator code -> {"value", "reason"}
     evidence: dict = field(default_factory=dict)     # source name -> files of evidence
     survey: list = field(default_factory=list)       # rating means of the fiscal year's survey responses
+    measured: dict = field(default_factory=dict)     # the service's figures of the fiscal year from its records
     lateness: list[dict] = field(default_factory=list)  # per report: due, sent, days late, state
 
 
@@ -107,10 +111,25 @@ def collect(session: Session, instance: Instance, process_id: str, now: datetime
         if late["state"] == "sent" and late["days_late"]:
             out.days_late[late["source"]] = out.days_late.get(late["source"], 0) + late["days_late"]
     out.survey = survey_means(session, instance.agency_id, instance.service_process, instance.fiscal_year)
+    out.measured = measured_year(session, instance.agency_id, instance.service_process, instance.fiscal_year)
     for corr in session.scalars(select(ScoreCorrection).where(ScoreCorrection.instance_id == instance.id)
                                 .order_by(ScoreCorrection.id)):
         out.corrected[corr.indicator] = {"value": corr.value.get("value"), "reason": corr.reason}
     return out
+
+
+def measured_year(session: Session, agency_id: int, service_process: str, fiscal_year: int) -> dict:
+    """Requests, and the share completed within the SLA time, over the fiscal year's monthly figures."""
+    end_year = fiscal_year - BE_OFFSET
+    volume, within, measured = session.execute(
+        select(func.coalesce(func.sum(ServiceMonth.volume), 0), func.coalesce(func.sum(ServiceMonth.within_sla), 0),
+               func.coalesce(func.sum(ServiceMonth.measured), 0))
+        .where(ServiceMonth.agency_id == agency_id, ServiceMonth.service_process == service_process,
+               ServiceMonth.month >= date(end_year - 1, 10, 1), ServiceMonth.month <= date(end_year, 9, 1))).one()
+    if not measured:
+        return {"requests": int(volume)} if volume else {}
+    percent = (Decimal(int(within)) * 100 / int(measured)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return {"requests": int(volume), "within_sla_percent": str(percent)}
 
 
 def survey_means(session: Session, agency_id: int, service_process: str, fiscal_year: int) -> list:

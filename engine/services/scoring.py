@@ -108,14 +108,18 @@ def scheme_for(candidates, process_id: str, group: str, fiscal_year: int):
     return fitting[0] if fitting else None
 
 
-def _from_survey(scheme: schemes.Scheme, source: str, item: collect.Collected):
-    """Satisfaction measured by the survey, by the rule the scheme states (None: not this source, or
-    no response yet)."""
+def _measured(scheme: schemes.Scheme, source: str, item: collect.Collected):
+    """A value the scheme takes from measurement when the work gives none: satisfaction from the
+    survey, success from the service records (else the agency's reported figure), by its rules."""
     rule = scheme.data.get("satisfaction")
-    if not rule or rule.get("source", "satisfaction_percent") != source or not item.survey:
-        return None
-    return surveys.share(item.survey, rule.get("satisfied_min", 4), rule.get("dissatisfied_max", 2))[
-        "satisfied_percent"]
+    if rule and rule.get("source", "satisfaction_percent") == source and item.survey:
+        return surveys.share(item.survey, rule.get("satisfied_min", 4), rule.get("dissatisfied_max", 2))[
+            "satisfied_percent"]
+    rule = scheme.data.get("success")
+    if rule and rule.get("source", "success_percent") == source:
+        measured = item.measured.get(rule.get("measured", "within_sla_percent"))
+        return measured if measured is not None else item.values.get(rule.get("otherwise", ""))
+    return None
 
 
 def _results(scheme: schemes.Scheme, items: list[collect.Collected]) -> dict:
@@ -126,7 +130,7 @@ def _results(scheme: schemes.Scheme, items: list[collect.Collected]) -> dict:
             source = ind.get("source", ind["code"])
             value = item.values.get(source)
             if value is None:
-                value = _from_survey(scheme, source, item)
+                value = _measured(scheme, source, item)
             if ind["code"] in item.corrected:
                 value = item.corrected[ind["code"]]["value"]
             if value is not None:

@@ -66,6 +66,32 @@ class TaskPage:
         return not self.can_work
 
 
+def _measured(s, instance: Instance, tz: str) -> dict | None:
+    """The service's figures from its records, from the start of the fiscal year to now."""
+    from zoneinfo import ZoneInfo
+
+    from ..models import utcnow
+    from . import records
+
+    today = utcnow().astimezone(ZoneInfo(tz)).date()
+    found = next((m for m in records.measurement(s, instance.agency_id, instance.fiscal_year, today)
+                  if m.service_process == instance.service_process), None)
+    if found is None or not found.volume:
+        return None
+    months = [m for m in found.months if m.median is not None]
+    units = {"minutes": "นาที", "working_hours": "ชั่วโมงทำการ", "working_days": "วันทำการ"}
+    first, last = found.months[0].month, found.months[-1].month
+    out = {"period": f"{first.month:02d}/{first.year + 543} – {last.month:02d}/{last.year + 543}",
+           "requests": found.volume,
+           "unit": units.get(found.unit, found.unit), "defects": found.defects}
+    if found.within_percent is not None:
+        out["within_percent"] = float(found.within_percent)
+    if months:
+        out["median"] = float(months[-1].median)
+        out["p90"] = float(months[-1].p90)
+    return out
+
+
 def _last_year(s, instance: Instance, this_year: dict, is_decision) -> list[Reference]:
     """Last year's work on the same service process (its SLA, plan and reports) where this year has
     none yet: a year that keeps its SLA builds on it."""
@@ -118,6 +144,11 @@ def get(ctx: Context, actor: Actor, task_id: int) -> TaskPage:
         references += _last_year(s, instance, latest, is_decision)
         if task.status == "open" and task.draft is None and previous_round is not None:
             data = dict(previous_round)  # a returned task starts from what was sent, to be fixed
+        profile = profiles.of(definition.process_id)
+        if task.status == "open" and task.bpmn_id in profile.measure_tasks and "measured" not in data:
+            measured = _measured(s, instance, ctx.settings.timezone)
+            if measured:
+                data["measured"] = measured
         returned = ""
         if task.status == "open":
             wf = load_workflow(ctx, instance)

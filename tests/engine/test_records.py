@@ -147,3 +147,25 @@ def test_working_days_and_the_counter(service):
     with world.ctx.uow(write=False) as uow:
         rec = uow.session.scalar(select(ServiceRecord))
     assert (str(rec.elapsed), rec.unit, rec.within_sla, rec.source) == ("3.00", "working_days", False, "counter")
+
+
+def test_success_of_the_improvement_is_measured_from_the_records(service):
+    """The shipped, provisional rule: 2.2's success % is the share of completed requests done within
+    the SLA time in the fiscal year; the agency's reported figure only when there are no records."""
+    from engine.services import scoring
+
+    world = service
+    scoring.install_shipped(world.ctx)
+    scoring.copy_schemes(world.ctx, world.actor("central"), 2558, 2570)
+    _import(world, csv_of(
+        ("R1", "02/11/2569 09:00", "02/11/2569 09:10", "เสร็จสิ้น", "เคาน์เตอร์", ""),
+        ("R2", "02/11/2569 10:00", "02/11/2569 10:40", "เสร็จสิ้น", "ออนไลน์", ""),
+        ("R3", "03/11/2569 10:00", "03/11/2569 10:05", "เสร็จสิ้น", "ออนไลน์", ""),
+        ("R4", "03/11/2569 11:00", "03/11/2569 11:14", "เสร็จสิ้น", "ออนไลน์", ""),
+    ))
+    with time_machine.travel(NOW, tick=False):
+        scoring.recompute(world.ctx, world.actor("central"), 2570)
+    card = scoring.scorecard(world.ctx, world.actor("central"), world.agency_a, 2570)
+    line = {x["code"]: x for x in card.scores[0]["indicators"]}["2.2"]
+    # 3 of 4 within 15 minutes = 75 %: between 70 (level 2) and 80 (level 3): 2.5
+    assert (line["value"], line["level"]) == ("75.0000", "2.5000")
