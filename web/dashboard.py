@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.fiscal import fiscal_year_of
 from engine.models import utcnow
 from engine.services import dashboard, instances
+from engine.thaidate import be_date
 
 from .context import engine_context
 from .params import int_arg
@@ -21,7 +23,12 @@ bp = Blueprint("dashboard", __name__)
 def index():
     board = dashboard.get(engine_context(), current_user.actor, int_arg(request.args.get("agency")),
                           int_arg(request.args.get("fy")))
-    return render_template("dashboard.html", board=board)
+    months = sorted({r.month for m in board.measurement for r in m.months})
+    chart = {"months": [be_date(m, lang=str(get_locale() or "th")) for m in months],
+             "series": [m.service_process for m in board.measurement],
+             "values": [[next((r.within_percent for r in m.months if r.month == month), None) for month in months]
+                        for m in board.measurement]}
+    return render_template("dashboard.html", board=board, chart=chart)
 
 
 @bp.route("/dashboard/start", methods=["POST"])

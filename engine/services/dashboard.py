@@ -12,7 +12,7 @@ from ..context import Context
 from ..errors import NotFound
 from ..models import Agency, Deadline, HumanTask, Instance, ProcessDefinition, utcnow
 from ..scoring import collect
-from . import publication, surveys
+from . import publication, records, surveys
 from .scoring import latest_schemes, penalty_so_far, scheme_for
 
 
@@ -42,6 +42,7 @@ class Dashboard:
     processes: list[tuple[str, str]] = field(default_factory=list)  # what can be started
     publications: list = field(default_factory=list)   # the agency's public SLAs
     survey: object = None                              # the agency's newest survey results
+    measurement: list = field(default_factory=list)    # each service against its SLA, month by month
 
 
 def get(ctx: Context, actor: Actor, agency_id: int | None = None, fiscal_year: int | None = None,
@@ -91,5 +92,7 @@ def get(ctx: Context, actor: Actor, agency_id: int | None = None, fiscal_year: i
                             penalty_so_far(found[0] if found else None, items)))
         processes = [(p.process_id, p.name) for p in s.scalars(select(ProcessDefinition)
                                                                .order_by(ProcessDefinition.name))]
+        measured = records.measurement(s, agency.id, fy) if fy else []
     return Dashboard(agency.id, agency.name, years, fy, rows, agencies, processes,
-                     publication.of_agency(ctx, actor, agency.id), surveys.latest_for_agency(ctx, actor, agency.id))
+                     publication.of_agency(ctx, actor, agency.id), surveys.latest_for_agency(ctx, actor, agency.id),
+                     measured)
