@@ -15,7 +15,7 @@ from engine.config import REPO_ROOT
 from engine.context import Context
 from engine.fiscal import BE_OFFSET, fiscal_year_of
 from engine.models import HumanTask, User, utcnow
-from engine.services import accounts, deploy, files, instances, publication, scoring, tasks, timers
+from engine.services import accounts, deploy, files, instances, publication, records, scoring, tasks, timers
 from engine.services import surveys as survey_service
 
 DEMO_PASSWORD = "slaflow-demo"  # noqa: S105 - published demo password, demo data only
@@ -268,6 +268,34 @@ def surveys_of(st: Story, fy: int, today: datetime) -> None:
     survey_service.set_status(st.ctx, central, current, "open")
 
 
+def service_records(st: Story, fy: int, today: datetime) -> None:
+    """Served requests of two published services since the start of last fiscal year: mostly within
+    the promised 15 minutes, some not, a few with a quality defect."""
+    import random
+
+    rng = random.Random(fy * 7)
+    header = ",".join(thai for _, thai in records.COLUMNS)
+    for code, service, good in (("DLT", "การชำระภาษีรถประจำปี", 0.88), ("DOPA", "การขอมีบัตรประจำตัวประชาชน", 0.7)):
+        lines, day = [header], _on(fy - 1, 10, 1, 9).replace(tzinfo=None)
+        n = 0
+        while day < today.astimezone(BKK).replace(tzinfo=None) - timedelta(days=1):
+            if day.weekday() < 5:
+                for _ in range(rng.randint(3, 8)):
+                    n += 1
+                    start = day + timedelta(minutes=rng.randint(0, 400))
+                    minutes = rng.randint(5, 15) if rng.random() < good else rng.randint(16, 45)
+                    flag = "คำนวณผิดพลาด" if rng.random() < 0.02 else ""
+                    lines.append(f"{code}-{n:06d},{start:%d/%m}/{start.year + 543} {start:%H:%M},"
+                                 f"{(start + timedelta(minutes=minutes)):%d/%m}/{start.year + 543} "
+                                 f"{(start + timedelta(minutes=minutes)):%H:%M},เสร็จสิ้น,"
+                                 f"{rng.choice(('เคาน์เตอร์', 'ออนไลน์'))},{flag}")
+            day += timedelta(days=1)
+        report = records.import_file(st.ctx, st.actors[f"officer.{code.lower()}"], st.agencies[code], service,
+                                     "demo.csv", ("\n".join(lines) + "\n").encode())
+        if report.errors:
+            raise RuntimeError(f"demo records refused: {report.errors[:3]}")
+
+
 def this_year(st: Story, fy: int, today: datetime) -> None:
     """FY N, up to today: agencies at each of the first stages (the calendar's first due date, forms
     A–E, comes in January)."""
@@ -328,6 +356,7 @@ def load(ctx: Context, today: datetime | None = None) -> list[tuple[str, str]]:
     last_year(story, fy - 1)
     this_year(story, fy, today)
     surveys_of(story, fy, today)
+    service_records(story, fy, today)
     story.sweep(today)
     for year in (fy - 1, fy):
         scoring.recompute(ctx, central, year, now=today)
