@@ -27,12 +27,14 @@ from ..models import (
     KpiScore,
     ProcessDefinition,
     ProcessVersion,
+    ServiceMonth,
     StoredFile,
     Submission,
     utcnow,
 )
 from ..roles import CENTRAL, EVALUATOR
 from ..scoring import calculator, collect
+from .records import fiscal_months
 from .scoring import latest_schemes, penalty_so_far, scheme_for
 
 PAGE = 50
@@ -157,6 +159,7 @@ def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None
         page_agencies = ordered[(page - 1) * PAGE: page * PAGE]
         lateness = collect.lateness_for(s, [row for a in page_agencies for row in instances_of.get(a.id, [])],
                                         now, ctx.settings.timezone)
+        within = _within_of(s, [a.id for a in page_agencies], f.fiscal_year)
 
     heat_counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for agency_id, agency in agencies.items():
@@ -173,7 +176,8 @@ def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None
                      "cells": {sid: progress.get(a.id, {}).get(sid, "todo") for sid, _ in stages},
                      "stage_late": _stage_late(items), "late": late.get(a.id, 0), "score": _mean(scores.get(a.id)),
                      "group": ", ".join(main.group_title(g, short=True) for g in group_codes) if main else "",
-                     "groups": group_codes, "penalty": _penalty(published, main_id, f.fiscal_year, group_codes, items)})
+                     "groups": group_codes, "penalty": _penalty(published, main_id, f.fiscal_year, group_codes, items),
+                     "within": within.get(a.id)})
     named = {i: a for i, a in agencies.items()}
     ranked = sorted(((i, _mean(v)) for i, v in scores.items() if i in named), key=lambda x: (-x[1], named[x[0]].name))
     band = [0, 0, 0, 0, 0]
@@ -196,6 +200,18 @@ def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None
         standard=classified["standard"], best_practice=classified["best_practice"], ministries=ministries,
         regions=regions, years=years, groups=[(g.code, g.title) for g in main.groups] if main else [],
         schemes=[sc.code for sc, _ in published])
+
+
+def _within_of(s, agency_ids: list[int], fiscal_year: int) -> dict[int, str]:
+    """% of requests completed within the SLA time in the fiscal year, per agency (from the monthly
+    figures: one grouped read for a page of agencies)."""
+    if not agency_ids:
+        return {}
+    first, last = fiscal_months(fiscal_year)
+    rows = s.execute(select(ServiceMonth.agency_id, func.sum(ServiceMonth.within_sla), func.sum(ServiceMonth.measured))
+                     .where(ServiceMonth.agency_id.in_(agency_ids), ServiceMonth.month >= first,
+                            ServiceMonth.month <= last).group_by(ServiceMonth.agency_id))
+    return {a: str((Decimal(int(w)) * 100 / int(m)).quantize(Decimal("0.01"))) for a, w, m in rows if m}
 
 
 def _stage_late(items: list[dict]) -> dict[str, int]:

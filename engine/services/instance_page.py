@@ -13,6 +13,7 @@ from ..actors import Actor
 from ..context import Context
 from ..errors import NotFound
 from ..models import AuditEvent, Deadline, Document, HumanTask, Instance, ProcessDefinition, User
+from . import records
 from .state import load_workflow
 
 ACTIONS_SHOWN = ("instance.start", "instance.cancel", "task.claim", "task.unclaim", "task.submit", "timer.fire",
@@ -44,6 +45,7 @@ class InstancePage:
     documents: list[dict] = field(default_factory=list)
     open_tasks: list[dict] = field(default_factory=list)
     deadlines: list[dict] = field(default_factory=list)
+    measurement: object = None  # the service against its SLA in the fiscal year (from its records)
 
 
 def element_states(wf) -> dict[str, dict[str, str]]:
@@ -108,9 +110,11 @@ def get(ctx: Context, actor: Actor, instance_id: int) -> InstancePage:
                                                                Deadline.kind == "timer",
                                                                Deadline.status == "pending")
                                         .order_by(Deadline.due_at))]
+        measured = next((m for m in records.measurement(s, instance.agency_id, instance.fiscal_year)
+                         if m.service_process == instance.service_process), None)
         return InstancePage(instance.id, instance.agency.name, instance.service_process, instance.fiscal_year,
                             instance.status, definition.process_id, definition.name, version.version, diagrams,
-                            states, events, documents, open_tasks, deadlines)
+                            states, events, documents, open_tasks, deadlines, measured)
 
 
 def document(ctx: Context, actor: Actor, document_id: int) -> Document:

@@ -65,6 +65,11 @@ def test_import_from_the_template_and_see_the_figures(app, world, at_report):
         assert "75.00" in page and "ก.พ. 2569" in page  # 3 of 4 within 15 minutes in February
         board = client.get("/dashboard?fy=2569").get_data(as_text=True)
         assert 'data-testid="measurement"' in board and "75.00" in board
+        workflow = client.get(f"/instances/{at_report.iid}").get_data(as_text=True)
+        assert 'data-testid="instance-measurement"' in workflow and "75.00" in workflow
+        central = app.test_client()
+        login(central, "central")
+        assert "75.00" in central.get("/central/?fy=2569").get_data(as_text=True)
     # the 6-month report arrives prefilled with the measured figures, the officer can annotate them
     traveller = at_report.at(MAR_2)
     try:
