@@ -169,3 +169,12 @@ def test_success_of_the_improvement_is_measured_from_the_records(service):
     line = {x["code"]: x for x in card.scores[0]["indicators"]}["2.2"]
     # 3 of 4 within 15 minutes = 75 %: between 70 (level 2) and 80 (level 3): 2.5
     assert (line["value"], line["level"]) == ("75.0000", "2.5000")
+
+
+def test_a_request_moved_to_another_month_leaves_the_old_month(service):
+    world = service
+    _import(world, csv_of(("M1", "02/11/2569 09:00", "02/11/2569 09:10", "เสร็จสิ้น", "", "")))
+    _import(world, csv_of(("M1", "30/10/2569 09:00", "30/10/2569 09:10", "เสร็จสิ้น", "", "")))  # a typo fixed
+    with world.ctx.uow(write=False) as uow:
+        volumes = {m.month.month: m.volume for m in uow.session.scalars(select(ServiceMonth))}
+    assert volumes == {10: 1, 11: 0}
