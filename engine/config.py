@@ -73,6 +73,8 @@ class Settings:
     upload_max_bytes: int = 20 * 1024 * 1024
     script_timeout: float = 1.0
     revision_cap: int = 5
+    complaint_days: int = 15
+    complaint_retention_days: int = 730
     scheduler_interval: float = 30.0
     reminder_days: tuple = (7, 3, 1)
     clock_warnings: tuple = (50, 75)
@@ -111,6 +113,8 @@ class Settings:
             upload_max_bytes=_int(env, "SLAFLOW_UPLOAD_MAX_BYTES", 20 * 1024 * 1024),
             script_timeout=_float(env, "SLAFLOW_SCRIPT_TIMEOUT", 1.0),
             revision_cap=_int(env, "SLAFLOW_REVISION_CAP", 5),
+            complaint_days=_int(env, "SLAFLOW_COMPLAINT_DAYS", 15),
+            complaint_retention_days=_int(env, "SLAFLOW_COMPLAINT_RETENTION_DAYS", 730),
             scheduler_interval=_float(env, "SLAFLOW_SCHEDULER_INTERVAL", 30.0),
             reminder_days=_int_list(env, "SLAFLOW_REMINDER_DAYS", (7, 3, 1)),
             clock_warnings=_int_list(env, "SLAFLOW_CLOCK_WARNINGS", (50, 75)),

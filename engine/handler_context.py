@@ -53,6 +53,14 @@ class HandlerContext:
 
         return publication.publish(self.session, self.instance, title, content, promised_time, self.now)
 
+    def complaint_update(self, status: str, data: dict) -> None:
+        """The complaint this instance handles moves to ``status`` with what the last step recorded."""
+        from .services import complaints
+
+        by = self.session.scalar(select(Submission.submitted_by_id).where(
+            Submission.instance_id == self.instance.id).order_by(Submission.id.desc()).limit(1))
+        complaints.update_from_workflow(self.session, self.instance.id, status, data, by, self.now)
+
     def save_document(self, kind: str, title: str, body: str) -> int:
         doc = Document(instance_id=self.instance.id, kind=kind, title=title[:255], body=body, created_at=self.now)
         self.session.add(doc)

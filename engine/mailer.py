@@ -19,7 +19,7 @@ from . import notifications
 from .config import Settings
 from .context import Context
 from .messages import render
-from .models import Notification, User, utcnow
+from .models import MailOut, Notification, User, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -119,3 +119,54 @@ def _send_one(ctx, note_id, email, smtp, connect_error, now, base_url, result) -
                     result.retried += 1
                     log.warning("e-mail for notification %s failed, retrying: %s", note_id, error)
         uow.commit()
+
+
+def send_mail_out(ctx: Context, now: datetime | None = None) -> OutboxResult:
+    """E-mails to people who are not users (answers to complainants), with the same retries."""
+    now = now or utcnow()
+    result = OutboxResult()
+    with ctx.uow(write=False) as uow:
+        due = list(uow.session.scalars(select(MailOut.id).where(MailOut.status == "pending",
+                                                                MailOut.next_attempt_at <= now)
+                                       .order_by(MailOut.id).limit(BATCH)))
+    if not due or not ctx.settings.mail_server:
+        return result
+    try:
+        smtp, connect_error = _connect(ctx.settings), ""
+    except (OSError, smtplib.SMTPException) as exc:
+        smtp, connect_error = None, f"{type(exc).__name__}: {exc}"
+    try:
+        for mail_id in due:
+            with ctx.uow() as uow:
+                mail = uow.session.get(MailOut, mail_id)
+                if mail is None or mail.status != "pending":
+                    continue
+                error = connect_error
+                if smtp is not None:
+                    msg = EmailMessage()
+                    msg["Subject"], msg["From"], msg["To"] = mail.subject, ctx.settings.mail_sender, mail.to_address
+                    msg["Message-ID"] = make_msgid(domain="slaflow")
+                    msg.set_content(mail.body)
+                    try:
+                        smtp.send_message(msg)
+                    except (OSError, smtplib.SMTPException) as exc:
+                        error = f"{type(exc).__name__}: {exc}"
+                mail.attempts += 1
+                if not error:
+                    mail.status, mail.sent_at = "sent", now
+                    result.sent += 1
+                elif mail.attempts >= MAX_ATTEMPTS:
+                    mail.status = "failed"
+                    result.failed += 1
+                    log.error("e-mail %s to a non-user failed for good: %s", mail_id, error)
+                else:
+                    mail.next_attempt_at = now + timedelta(minutes=2 ** mail.attempts)
+                    result.retried += 1
+                uow.commit()
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+    return result

@@ -105,6 +105,8 @@ class Profile:
     public_page: Callable[[Facts], tuple[str, dict, str]] | None = None
     poster_tasks: tuple[str, ...] = ()                   # tasks that offer the poster for download
     measure_tasks: tuple[str, ...] = ()                  # report tasks prefilled with the measured figures
+    handles_complaints: bool = False                     # the process each complaint runs
+    listed: bool = True                                  # shown among an agency's workflows on its dashboard
 
     def is_decision(self, form: str) -> bool:
         return bool(form) and form.endswith(self.decision_forms)

@@ -11,6 +11,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from . import mailer
 from .context import Context
+from .services import complaints
 from .services.timers import sweep
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,10 @@ def make_scheduler(ctx: Context) -> BlockingScheduler:
             result = mailer.send_pending(ctx, base_url=ctx.settings.base_url)
             if result.sent or result.retried or result.failed:
                 log.info("e-mail outbox: %s", result)
+            others = mailer.send_mail_out(ctx)
+            if others.sent or others.retried or others.failed:
+                log.info("e-mail to complainants: %s", others)
+            complaints.purge_personal(ctx)  # contact details past their retention period
         except Exception:  # never let the outbox stop the scheduler
             log.exception("e-mail outbox failed")
 

@@ -15,6 +15,7 @@ from . import (
     admin,
     auth,
     central,
+    complaints,
     dashboard,
     designer,
     errors,
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
     app.register_blueprint(central.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(records.bp)
+    app.register_blueprint(complaints.bp)
     csrf.exempt(public.bp)  # anonymous answers carry no session to forge; abuse is limited per device and address
     errors.register(app)
     filters.register(app)

@@ -162,3 +162,42 @@ def survey(agency_code: str, slug: str):
             return render_template("public/survey_thanks.html", page=page)
         values["group"] = group
     return render_template("public/survey.html", page=page, form=form, errors=errors, values=values), status
+
+
+@bp.route("/<agency_code>/<slug>/complaint", methods=["GET", "POST"])
+def complaint(agency_code: str, slug: str):
+    from engine.errors import InvalidInput
+    from engine.services import complaints
+
+    ctx = engine_context()
+    page = publication.page(ctx, agency_code, slug)
+    errors, values, status = [], {}, 200
+    if request.method == "POST":
+        if not LIMITER.allow(request.remote_addr or "-"):
+            return render_template("public/complaint.html", page=page, errors=["rate"], values={},
+                                   categories=complaints.CATEGORIES), 429
+        values = {k: request.form.get(k, "") for k in ("category", "subject", "detail", "name", "phone", "email")}
+        try:
+            code = complaints.file_public(ctx, agency_code, slug, **values)
+        except InvalidInput as exc:
+            errors, status = exc.details.get("errors") or [exc.details.get("field", "")], 400
+        else:
+            return render_template("public/complaint_received.html", page=page, code=code)
+    return render_template("public/complaint.html", page=page, errors=errors, values=values,
+                           categories=complaints.CATEGORIES), status
+
+
+@bp.route("/complaints")
+def complaint_status():
+    from engine.errors import NotFound
+    from engine.services import complaints
+
+    code, found = request.args.get("code", "").strip(), None
+    if code:
+        try:
+            found = complaints.lookup(engine_context(), code)
+        except NotFound:
+            found = None
+    response = Response(render_template("public/complaint_status.html", code=code, found=found))
+    response.headers["Cache-Control"] = "no-store"
+    return response

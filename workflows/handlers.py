@@ -16,6 +16,7 @@ HANDLERS = {
     "sla_render_document": sla.render_document,
     "sla_carry_over": sla.carry_over,
     "sla_publish": sla.publish,
+    "complaint_update": sla.complaint_update,
     "notify": sla.notify,
 }
 

@@ -177,4 +177,12 @@ SERVICE_STANDARD = Profile(
     evidence=standard_evidence,
 )
 
-PROFILES = {p.process_id: p for p in (SLA_LIFECYCLE, KPI_PROCESS_2566, SERVICE_STANDARD)}
+COMPLAINT = Profile(
+    process_id="complaint",
+    handles_complaints=True,
+    listed=False,
+    # each complaint starts with its due date (the agency's handling time in working days); a sample for checks
+    start_data=lambda earlier_fy: {"complaint_id": 0, "complaint_due": "2026-12-31T23:59:59+07:00"},
+)
+
+PROFILES = {p.process_id: p for p in (SLA_LIFECYCLE, KPI_PROCESS_2566, SERVICE_STANDARD, COMPLAINT)}

@@ -107,6 +107,14 @@ def publish(data: dict, ctx=None) -> dict:
     return {"public_sla_id": page_id, "version": version}
 
 
+def complaint_update(data: dict, ctx=None, status: str = "") -> dict:
+    """The complaint workflow reached a new status (assigned, answered, closed)."""
+    if ctx is None:
+        raise RuntimeError("updating a complaint needs the running instance")
+    ctx.complaint_update(status, data)
+    return {"status": status}
+
+
 def notify(data: dict, ctx=None, role: str = "officer", message: str = "") -> dict:
     """Generic notification from a diagram: ``notify`` service task with role and message."""
     return {"notified": ctx.notify(role, "message", message=message) if ctx is not None and message else 0}

@@ -47,6 +47,17 @@ START_DATA_SAMPLE = {"agency_id": 1, "agency_name": "หน่วยงานต
                      "fiscal_year": 2569, "revision_cap": 5}
 
 
+def sample_start_data() -> dict:
+    """What an instance may start with: the engine's data and what the processes' profiles add."""
+    from .. import profiles
+
+    data = dict(START_DATA_SAMPLE)
+    for profile in profiles.all_profiles():
+        if profile.start_data is not None:
+            data.update({k: v for k, v in profile.start_data(0).items() if k not in data})
+    return data
+
+
 @dataclass
 class LintContext:
     forms_dir: Path | None = None
@@ -54,7 +65,7 @@ class LintContext:
     timer_helpers: dict[str, Callable] = field(default_factory=dict)
     forms: dict[str, dict] = field(default_factory=dict)  # filled with every form the documents use
     form_overrides: dict[str, dict] = field(default_factory=dict)  # a draft's forms, before forms/
-    sample_data: dict = field(default_factory=lambda: dict(START_DATA_SAMPLE))
+    sample_data: dict = field(default_factory=lambda: sample_start_data())
 
 
 def _name(el) -> str:

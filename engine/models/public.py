@@ -95,3 +95,55 @@ class SurveyResponse(Base):
     day: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class Complaint(Base):
+    """A complaint, suggestion or compliment about a service (seed 003 CS3), handled by its own
+    workflow instance; the complainant follows it with a code, and may give contact details that
+    only the agency's staff see and that are removed after the retention period."""
+
+    __tablename__ = "citizen_complaint"
+    __table_args__ = (
+        UniqueConstraint("code", name="uq_complaint_code"),
+        Index("ix_complaint_agency", "agency_id", "status", "received_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    service_process: Mapped[str] = mapped_column(String(255), default="")
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"), nullable=True)
+    channel: Mapped[str] = mapped_column(String(16))     # web | hotline | letter | walk_in | email | other
+    # delay | staff | document | fee | process | corruption | suggestion | compliment | other
+    category: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[str] = mapped_column(String(8), default="normal")  # low | normal | high | urgent
+    subject: Mapped[str] = mapped_column(String(300))
+    detail: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    email: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str] = mapped_column(String(16), default="received")  # received | assigned | answered | closed
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    improvement: Mapped[str] = mapped_column(Text, default="")  # the improvement action it led to
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    personal_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class MailOut(Base):
+    """An e-mail to someone who is not a user (a complainant's answer), sent by the scheduler from
+    the outbox with retries, like users' notifications."""
+
+    __tablename__ = "mail_out"
+    __table_args__ = (Index("ix_mail_out_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

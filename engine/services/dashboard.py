@@ -77,6 +77,7 @@ def get(ctx: Context, actor: Actor, agency_id: int | None = None, fiscal_year: i
                                     .group_by(Deadline.instance_id)).all())
         lateness = collect.lateness_for(s, [(inst, pid) for inst, _, pid in instances], now, ctx.settings.timezone)
         published = latest_schemes(s, fy) if fy else []
+        instances = [row for row in instances if profiles.of(row[2]).listed]
         rows = []
         for inst, pname, pid in instances:
             tasks = open_tasks.get(inst.id, [])

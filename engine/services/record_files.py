@@ -20,7 +20,7 @@ OUTCOMES = {"completed": "เสร็จสิ้น", "rejected": "ไม่�
             "pending": "อยู่ระหว่างดำเนินการ"}
 CHANNELS = {"counter": "เคาน์เตอร์", "online": "ออนไลน์", "mail": "ไปรษณีย์", "phone": "โทรศัพท์", "other": "อื่น ๆ"}
 DEFECTS = {"calculation": "คำนวณผิดพลาด", "document": "เอกสารผิดพลาด", "rework": "ต้องแก้ไขหรือทำซ้ำ",
-           "complaint": "มีการร้องเรียน"}
+           "complained": "มีการร้องเรียน"}
 MAX_ROWS = 200_000
 
 

@@ -71,7 +71,7 @@ def test_timer_expressions_evaluate_to_dates():
     """Every timer in the shipped diagrams evaluates with the data an instance starts with."""
     from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-    from engine.bpmn.lint import START_DATA_SAMPLE
+    from engine.bpmn.lint import sample_start_data
     from engine.scripting import RestrictedEnvironment
 
     env = RestrictedEnvironment(HELPERS)
@@ -79,7 +79,7 @@ def test_timer_expressions_evaluate_to_dates():
     for folder in BUNDLES:
         for path in folder.glob("*.bpmn"):
             for expr in etree.parse(str(path)).iterfind(".//bpmn:timerEventDefinition/bpmn:timeDate", NS):
-                value = env.evaluate(expr.text.strip(), dict(START_DATA_SAMPLE))
+                value = env.evaluate(expr.text.strip(), sample_start_data())
                 assert TimerEventDefinition.get_datetime(value).tzinfo is not None
                 count += 1
     assert count >= 7  # 3 round openings + 3 report due dates + 2 KPI rounds (at least)

@@ -1,0 +1,66 @@
+"""Complaint pages: the public form (no cookie, clear errors), following a complaint with its code (no
+personal data), and the agency's list, analysis and entry for other channels."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+import pytest
+import time_machine
+
+from engine.models import Instance
+from engine.services import instances, publication
+from tests.conftest import ADMIN
+from tests.web.conftest import csrf_token, login
+from tests.workflows.test_sla_paths import deploy_all
+
+SERVICE = "การชำระภาษีรถประจำปี"
+NOW = datetime(2026, 11, 2, 3, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def published(app, world):
+    deploy_all(world.ctx)
+    with time_machine.travel(NOW, tick=False):
+        iid = instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, SERVICE, 2570)
+        with world.ctx.uow() as uow:
+            publication.publish(uow.session, uow.session.get(Instance, iid), SERVICE, {"time": {"value": 15,
+                                                                                           "unit": "minutes"}},
+                                "15 นาที", NOW)
+            uow.commit()
+    return world
+
+
+def test_public_complaint_and_its_code(app, published):
+    client = app.test_client()
+    url = f"/public/A/{publication.slug_of(SERVICE)}/complaint"
+    form = client.get(url)
+    assert form.status_code == 200 and "Set-Cookie" not in form.headers
+    bad = client.post(url, data={"category": "delay", "subject": "x", "detail": "", "email": "no"})
+    assert bad.status_code == 400 and 'data-testid="complaint-errors"' in bad.get_data(as_text=True)
+    ok = client.post(url, data={"category": "delay", "subject": "รอคิวนาน", "detail": "รอนานกว่าที่ประกาศ 1 ชั่วโมง",
+                                "name": "สมศรี", "phone": "0812345678", "email": "somsri@example.com"})
+    assert ok.status_code == 200 and "Set-Cookie" not in ok.headers
+    code = re.search(r'data-testid="complaint-code">([A-Z0-9]{10})<', ok.get_data(as_text=True)).group(1)
+    status = client.get(f"/public/complaints?code={code}")
+    text = status.get_data(as_text=True)
+    assert 'data-testid="complaint-status"' in text and "รอคิวนาน" in text
+    assert "0812345678" not in text and "somsri@example.com" not in text and "สมศรี" not in text
+    assert status.headers["Cache-Control"] == "no-store"
+    assert 'data-testid="complaint-unknown"' in client.get("/public/complaints?code=ZZZZZZZZZZ").get_data(True)
+    # the agency sees it, with the contact details; another agency does not
+    officer = app.test_client()
+    login(officer, "officer.a")
+    page = officer.get("/complaints/").get_data(as_text=True)
+    assert code in page and "0812345678" in page and "ล่าช้ากว่าที่ประกาศ" in page
+    stranger = app.test_client()
+    login(stranger, "officer.b")
+    assert code not in stranger.get("/complaints/").get_data(as_text=True)
+    assert stranger.get(f"/complaints/?agency={published.agency_a}").status_code == 404
+    # a complaint by telephone, entered by the officer
+    token = csrf_token(officer, "/complaints/")
+    r = officer.post("/complaints/", data={"csrf_token": token, "service_process": SERVICE, "channel": "hotline",
+                                           "category": "staff", "subject": "โทรแจ้ง", "detail": "เจ้าหน้าที่ไม่สุภาพ"})
+    assert r.status_code == 302
+    assert officer.post("/complaints/", data={"csrf_token": token, "channel": "pigeon", "category": "staff",
+                                              "subject": "โทรแจ้ง", "detail": "รายละเอียด"}).status_code == 400
