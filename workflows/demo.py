@@ -14,8 +14,9 @@ from engine.actors import Actor
 from engine.config import REPO_ROOT
 from engine.context import Context
 from engine.fiscal import BE_OFFSET, fiscal_year_of
-from engine.models import HumanTask, User, utcnow
+from engine.models import Complaint, HumanTask, User, utcnow
 from engine.services import accounts, deploy, files, instances, publication, records, scoring, tasks, timers
+from engine.services import complaints as complaint_service
 from engine.services import surveys as survey_service
 
 DEMO_PASSWORD = "slaflow-demo"  # noqa: S105 - published demo password, demo data only
@@ -296,6 +297,35 @@ def service_records(st: Story, fy: int, today: datetime) -> None:
             raise RuntimeError(f"demo records refused: {report.errors[:3]}")
 
 
+def complaints_of(st: Story, fy: int, today: datetime) -> None:
+    """Complaints about the car-tax service: one closed with an improvement, one answered, one overdue,
+    one just in by telephone."""
+    slug = publication.slug_of("การชำระภาษีรถประจำปี")
+    said = [(60, "delay", "รอคิวนานเกินเวลาที่ประกาศ", "วันที่ไปใช้บริการรอคิวกว่า 1 ชั่วโมง", "close"),
+            (25, "document", "ขอสำเนาเอกสารซ้ำ", "เจ้าหน้าที่ขอสำเนาทะเบียนรถทั้งที่มีในระบบแล้ว", "answer"),
+            (40, "staff", "เจ้าหน้าที่ไม่ชี้แจงขั้นตอน", "ไม่ทราบว่าต้องไปชำระที่ช่องใด", None)]
+    for days, category, subject, detail, until in said:
+        moment = today - timedelta(days=days)
+        with st.at(moment):
+            code = complaint_service.file_public(st.ctx, "DLT", slug, category, subject, detail,
+                                                 name="ผู้ร้องเรียนตัวอย่าง", phone="0800000000")
+        with st.ctx.uow(write=False) as uow:
+            iid = uow.session.scalar(select(Complaint.instance_id).where(Complaint.code == code))
+        st.do(moment + DAY / 4, iid, "assign_complaint", "supervisor.dlt",
+              {"priority": "high" if category == "delay" else "normal", "category": category})
+        if until:
+            st.do(moment + 3 * DAY, iid, "answer_complaint", "officer.dlt",
+                  {"answer": "ได้ปรับปรุงตามที่แจ้งแล้ว ขออภัยในความไม่สะดวก",
+                   "improvement": "เพิ่มช่องบริการช่วงเช้า" if category == "delay" else "",
+                   "notify_complainant": False})
+        if until == "close":
+            st.do(moment + 4 * DAY, iid, "close_complaint", "supervisor.dlt", {"decision": "close"})
+    with st.at(today - timedelta(hours=2)):
+        complaint_service.file_by_staff(st.ctx, st.actors["officer.dlt"], st.agencies["DLT"],
+                                        "การชำระภาษีรถประจำปี", "hotline", "suggestion", "ขอให้เปิดบริการวันเสาร์",
+                                        "โทรแจ้งผ่านสายด่วน 1584")
+
+
 def this_year(st: Story, fy: int, today: datetime) -> None:
     """FY N, up to today: agencies at each of the first stages (the calendar's first due date, forms
     A–E, comes in January)."""
@@ -357,6 +387,7 @@ def load(ctx: Context, today: datetime | None = None) -> list[tuple[str, str]]:
     this_year(story, fy, today)
     surveys_of(story, fy, today)
     service_records(story, fy, today)
+    complaints_of(story, fy, today)
     story.sweep(today)
     for year in (fy - 1, fy):
         scoring.recompute(ctx, central, year, now=today)

@@ -18,7 +18,7 @@ def test_demo_officer_sees_inbox(live_server, page):
     page.wait_for_selector("[data-testid=inbox]")
     assert page.locator("h1").inner_text().startswith("งานของฉัน")
     rows = page.locator("[data-testid=inbox] tbody tr")
-    assert rows.count() == 2  # the demo: a new workflow's first step; stage 4 of a continuing SLA
+    assert rows.count() == 3  # the demo: a new workflow's first step; stage 4 of a continuing SLA; a complaint
     text = page.inner_text("[data-testid=inbox]")
     assert "เลือกกระบวนงานที่จะจัดทำ SLA" in text and "การขอรับใบอนุญาตขับรถ" in text
     assert "บริหารการเปลี่ยนแปลงและการสื่อสาร" in text and "การชำระภาษีรถประจำปี" in text
