@@ -15,6 +15,19 @@ from .params import int_arg
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 
 
+@bp.route("/export.xlsx")
+@login_required
+def export_xlsx():
+    from flask import Response
+
+    from engine.services import export
+
+    agency = int_arg(request.args.get("agency"), 0) or current_user.actor.agency_id or 0
+    data = export.complaints_workbook(complaints.for_agency(engine_context(), current_user.actor, agency))
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="complaints.xlsx"'})
+
+
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def index():

@@ -182,7 +182,7 @@ def lookup(ctx: Context, code: str) -> Status:
                       c.answer if c.status in ("answered", "closed") else "", agency)
 
 
-def _mask(text: str) -> str:
+def mask(text: str) -> str:
     return (text[:1] + "•" * max(0, len(text) - 2) + text[-1:]) if len(text) > 2 else "•" * len(text)
 
 
@@ -216,8 +216,9 @@ def for_agency(ctx: Context, actor: Actor, agency_id: int, now: datetime | None 
                          "subject": c.subject, "detail": c.detail, "status": c.status, "received_at": c.received_at,
                          "due_at": c.due_at, "answered_at": c.answered_at, "answer": c.answer,
                          "improvement": c.improvement, "late": late, "instance_id": c.instance_id,
-                         "name": c.name if own else _mask(c.name), "phone": c.phone if own else _mask(c.phone),
-                         "email": c.email if own else _mask(c.email)})
+                         "name": c.name if own else mask(c.name), "phone": c.phone if own else mask(c.phone),
+                         "email": c.email if own else mask(c.email),
+                         "raw_name": c.name, "raw_phone": c.phone, "raw_email": c.email})
     out.by_category = Counter(CATEGORIES.get(c.category, c.category) for c in rows).most_common()
     out.by_service = Counter(c.service_process or "–" for c in rows).most_common()
     out.by_month = sorted(months.items())

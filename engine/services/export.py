@@ -124,3 +124,24 @@ def survey_workbook(found) -> bytes:
 def _as_text(value: str) -> str:
     """A cell a spreadsheet will not run as a formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def complaints_workbook(listing) -> bytes:
+    """An agency's complaints as Excel, contact details always masked (the export leaves the system)."""
+    from .complaints import mask
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    tz = ZoneInfo("Asia/Bangkok")
+    _sheet(wb, "เรื่องร้องเรียน", ["รหัส", "กระบวนงาน", "ช่องทาง", "ประเภท", "ความเร่งด่วน", "หัวเรื่อง", "สถานะ",
+                                   "รับเรื่อง", "กำหนดตอบ", "ตอบเมื่อ", "การปรับปรุง", "ผู้ร้องเรียน", "โทรศัพท์", "อีเมล"],
+           [[c["code"], _as_text(c["service"]), c["channel"], c["category"], c["priority"], _as_text(c["subject"]),
+             c["status"], be_date(c["received_at"], tz, empty=""), be_date(c["due_at"], tz, empty=""),
+             be_date(c["answered_at"], tz, empty=""), _as_text(c["improvement"]), mask(c["raw_name"]),
+             mask(c["raw_phone"]), mask(c["raw_email"])] for c in listing.rows])
+    _sheet(wb, "วิเคราะห์", ["มุมมอง", "รายการ", "จำนวน"],
+           [["ประเภท", k, n] for k, n in listing.by_category] + [["กระบวนงาน", k, n] for k, n in listing.by_service]
+           + [["เดือน", be_date(k + "-01"), n] for k, n in listing.by_month])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -53,6 +53,13 @@ def test_public_complaint_and_its_code(app, published):
     login(officer, "officer.a")
     page = officer.get("/complaints/").get_data(as_text=True)
     assert code in page and "0812345678" in page and "ล่าช้ากว่าที่ประกาศ" in page
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(officer.get("/complaints/export.xlsx").data))["เรื่องร้องเรียน"]
+    row = [c.value for c in sheet[2]]
+    assert row[0] == code and "0812345678" not in row and "somsri@example.com" not in row  # masked in exports
     stranger = app.test_client()
     login(stranger, "officer.b")
     assert code not in stranger.get("/complaints/").get_data(as_text=True)
