@@ -58,9 +58,47 @@ def _connect(settings: Settings) -> smtplib.SMTP:
     return smtp
 
 
+def _open(settings: Settings) -> tuple[smtplib.SMTP | None, str]:
+    """One SMTP connection for a batch, or the reason there is none."""
+    if not settings.mail_server:
+        return None, ""
+    try:
+        return _connect(settings), ""
+    except (OSError, smtplib.SMTPException) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+
+
+def _deliver(smtp: smtplib.SMTP | None, connect_error: str, msg: EmailMessage) -> str:
+    """Sends one message; returns the error text, empty when it went."""
+    if smtp is None:
+        return connect_error
+    try:
+        smtp.send_message(msg)
+    except (OSError, smtplib.SMTPException) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return ""
+
+
+def _failed_attempt(attempts: int, now: datetime, result: OutboxResult) -> datetime | None:
+    """After a failed attempt: the time of the next one, or None when the message is given up."""
+    if attempts >= MAX_ATTEMPTS:
+        result.failed += 1
+        return None
+    result.retried += 1
+    return now + timedelta(minutes=2 ** attempts)
+
+
 def send_pending(ctx: Context, now: datetime | None = None, base_url: str = "") -> OutboxResult:
     now = now or utcnow()
-    settings, result = ctx.settings, OutboxResult()
+    result = OutboxResult()
     with ctx.uow(write=False) as uow:
         due = list(uow.session.execute(
             select(Notification.id, User.email).join(User, User.id == Notification.user_id)
@@ -68,22 +106,12 @@ def send_pending(ctx: Context, now: datetime | None = None, base_url: str = "") 
             .order_by(Notification.id).limit(BATCH)))
     if not due:
         return result
-    smtp = None
-    connect_error = ""
-    if settings.mail_server:
-        try:
-            smtp = _connect(settings)
-        except (OSError, smtplib.SMTPException) as exc:
-            connect_error = f"{type(exc).__name__}: {exc}"
+    smtp, connect_error = _open(ctx.settings)
     try:
         for note_id, email in due:
             _send_one(ctx, note_id, email, smtp, connect_error, now, base_url, result)
     finally:
-        if smtp is not None:
-            try:
-                smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
+        _close(smtp)
     return result
 
 
@@ -98,25 +126,19 @@ def _send_one(ctx, note_id, email, smtp, connect_error, now, base_url, result) -
             note.email_error = "no mail server configured" if not ctx.settings.mail_server else "no e-mail address"
             result.skipped += 1
         else:
-            error = connect_error
-            if smtp is not None:
-                try:
-                    smtp.send_message(build_message(ctx.settings, user, note, base_url))
-                except (OSError, smtplib.SMTPException) as exc:
-                    error = f"{type(exc).__name__}: {exc}"
+            error = _deliver(smtp, connect_error, build_message(ctx.settings, user, note, base_url))
             if not error:
                 note.email_status, note.emailed_at, note.email_error = "sent", now, ""
                 result.sent += 1
             else:
                 note.email_attempts += 1
                 note.email_error = error[:2000]
-                if note.email_attempts >= MAX_ATTEMPTS:
+                next_at = _failed_attempt(note.email_attempts, now, result)
+                if next_at is None:
                     note.email_status = "failed"
-                    result.failed += 1
                     log.error("e-mail for notification %s failed for good: %s", note_id, error)
                 else:
-                    note.next_attempt_at = now + timedelta(minutes=2 ** note.email_attempts)
-                    result.retried += 1
+                    note.next_attempt_at = next_at
                     log.warning("e-mail for notification %s failed, retrying: %s", note_id, error)
         uow.commit()
 
@@ -131,42 +153,30 @@ def send_mail_out(ctx: Context, now: datetime | None = None) -> OutboxResult:
                                        .order_by(MailOut.id).limit(BATCH)))
     if not due or not ctx.settings.mail_server:
         return result
-    try:
-        smtp, connect_error = _connect(ctx.settings), ""
-    except (OSError, smtplib.SMTPException) as exc:
-        smtp, connect_error = None, f"{type(exc).__name__}: {exc}"
+    smtp, connect_error = _open(ctx.settings)
     try:
         for mail_id in due:
             with ctx.uow() as uow:
                 mail = uow.session.get(MailOut, mail_id)
                 if mail is None or mail.status != "pending":
                     continue
-                error = connect_error
-                if smtp is not None:
-                    msg = EmailMessage()
-                    msg["Subject"], msg["From"], msg["To"] = mail.subject, ctx.settings.mail_sender, mail.to_address
-                    msg["Message-ID"] = make_msgid(domain="slaflow")
-                    msg.set_content(mail.body)
-                    try:
-                        smtp.send_message(msg)
-                    except (OSError, smtplib.SMTPException) as exc:
-                        error = f"{type(exc).__name__}: {exc}"
+                msg = EmailMessage()
+                msg["Subject"], msg["From"], msg["To"] = mail.subject, ctx.settings.mail_sender, mail.to_address
+                msg["Message-ID"] = make_msgid(domain="slaflow")
+                msg.set_content(mail.body)
+                error = _deliver(smtp, connect_error, msg)
                 mail.attempts += 1
                 if not error:
                     mail.status, mail.sent_at = "sent", now
                     result.sent += 1
-                elif mail.attempts >= MAX_ATTEMPTS:
-                    mail.status = "failed"
-                    result.failed += 1
-                    log.error("e-mail %s to a non-user failed for good: %s", mail_id, error)
                 else:
-                    mail.next_attempt_at = now + timedelta(minutes=2 ** mail.attempts)
-                    result.retried += 1
+                    next_at = _failed_attempt(mail.attempts, now, result)
+                    if next_at is None:
+                        mail.status = "failed"
+                        log.error("e-mail %s to a non-user failed for good: %s", mail_id, error)
+                    else:
+                        mail.next_attempt_at = next_at
                 uow.commit()
     finally:
-        if smtp is not None:
-            try:
-                smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
+        _close(smtp)
     return result

@@ -10,29 +10,22 @@ import pytest
 import time_machine
 from sqlalchemy import func, insert, select
 
-from engine.models import Agency, Instance, ServiceMonth, ServiceRecord, utcnow
-from engine.services import instances, publication, records
-from tests.conftest import ADMIN, World, make_ctx
+from engine.models import Agency, ServiceMonth, ServiceRecord, utcnow
+from engine.services import records
+from tests.conftest import World, make_ctx
+from tests.published import SERVICE, publish_car_tax
 from tests.web.conftest import login
-from tests.workflows.test_sla_paths import deploy_all
 
 pytestmark = pytest.mark.bench
 ROWS = 100_000
 AGENCIES = 10_000
-SERVICE = "การชำระภาษีรถประจำปี"
 
 
 def test_import_and_dashboards_at_scale(tmp_path):
     ctx = make_ctx(tmp_path)
     world = World(ctx)
-    deploy_all(ctx)
     now = datetime(2026, 11, 30, 3, tzinfo=timezone.utc)
-    with time_machine.travel(now, tick=False):
-        iid = instances.start(ctx, ADMIN, "sla_lifecycle", world.agency_a, SERVICE, 2570)
-    with ctx.uow() as uow:
-        publication.publish(uow.session, uow.session.get(Instance, iid), SERVICE,
-                            {"time": {"value": 15, "unit": "minutes"}}, "15 นาที", now)
-        uow.commit()
+    publish_car_tax(world, now)
     header = ",".join(thai for _, thai in records.COLUMNS)
     start = datetime(2026, 10, 1, 8, 30)
     lines = [header]

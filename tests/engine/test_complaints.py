@@ -10,29 +10,18 @@ import time_machine
 from sqlalchemy import select
 
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.models import Complaint, Instance, MailOut
+from engine.models import Complaint, MailOut
 from engine.services import complaints, publication
-from tests.conftest import ADMIN
-from tests.workflows.test_sla_paths import deploy_all
+from tests.published import SERVICE, publish_car_tax
 from tests.workflows.walker import Walker
 
 UTC = timezone.utc
-SERVICE = "การชำระภาษีรถประจำปี"
 MON = datetime(2026, 11, 2, 3, tzinfo=UTC)  # Monday 2 November 2026, 10:00 in Bangkok
 
 
 @pytest.fixture
 def page(world):
-    from engine.services import instances
-
-    deploy_all(world.ctx)
-    with time_machine.travel(MON, tick=False):
-        iid = instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, SERVICE, 2570)
-        with world.ctx.uow() as uow:
-            publication.publish(uow.session, uow.session.get(Instance, iid), SERVICE, {"time": {"value": 15,
-                                                                                           "unit": "minutes"}},
-                                "15 นาที", MON)
-            uow.commit()
+    publish_car_tax(world, MON)
     return world
 
 

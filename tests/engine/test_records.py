@@ -11,27 +11,18 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from engine.errors import Forbidden, InvalidInput
-from engine.models import Instance, ServiceMonth, ServiceRecord
-from engine.services import instances, publication, records
-from tests.conftest import ADMIN
-from tests.workflows.test_sla_paths import deploy_all
+from engine.models import ServiceMonth, ServiceRecord
+from engine.services import records
+from tests.published import SERVICE, publish_car_tax
 
 UTC = timezone.utc
-SERVICE = "การชำระภาษีรถประจำปี"
 NOW = datetime(2026, 11, 20, 3, tzinfo=UTC)
 
 
 @pytest.fixture
 def service(world):
     """Agency A's car-tax service with a published SLA promising 15 minutes."""
-    deploy_all(world.ctx)
-    with time_machine.travel(NOW, tick=False):
-        iid = instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, SERVICE, 2570)
-        with world.ctx.uow() as uow:
-            instance = uow.session.get(Instance, iid)
-            publication.publish(uow.session, instance, SERVICE, {"time": {"value": 15, "unit": "minutes"}},
-                                "15 นาที", NOW)
-            uow.commit()
+    publish_car_tax(world, NOW)
     return world
 
 

@@ -6,28 +6,17 @@ import re
 from datetime import datetime, timezone
 
 import pytest
-import time_machine
 
-from engine.models import Instance
-from engine.services import instances, publication
-from tests.conftest import ADMIN
+from engine.services import publication
+from tests.published import SERVICE, publish_car_tax
 from tests.web.conftest import csrf_token, login
-from tests.workflows.test_sla_paths import deploy_all
 
-SERVICE = "การชำระภาษีรถประจำปี"
 NOW = datetime(2026, 11, 2, 3, tzinfo=timezone.utc)
 
 
 @pytest.fixture
 def published(app, world):
-    deploy_all(world.ctx)
-    with time_machine.travel(NOW, tick=False):
-        iid = instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, SERVICE, 2570)
-        with world.ctx.uow() as uow:
-            publication.publish(uow.session, uow.session.get(Instance, iid), SERVICE, {"time": {"value": 15,
-                                                                                           "unit": "minutes"}},
-                                "15 นาที", NOW)
-            uow.commit()
+    publish_car_tax(world, NOW)
     return world
 
 
