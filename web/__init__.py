@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "object-src 'none'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; "
             "frame-ancestors 'none'",
         )
         return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict, deque
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -89,8 +90,15 @@ LIMITER = LoginLimiter()
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    r"""A same-site relative path to go on to after login, else the inbox.
+
+    Browsers drop tabs and line breaks from a URL and read ``\`` as ``/``, so ``/\t/evil.example``
+    would become ``//evil.example``: any control character, space or backslash is refused outright."""
+    if (target and len(target) <= 2000 and target.startswith("/") and not target.startswith("//")
+            and not any(ch <= " " or ch == "\x7f" or ch == "\\" for ch in target)):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("inbox.index")
 
 

@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..roles import CENTRAL, EVALUATOR
 from ..scoring import calculator, collect
+from ..sheets import inert_field
 from .records import fiscal_months
 from .scoring import latest_schemes, penalty_so_far, scheme_for
 
@@ -260,7 +261,7 @@ def evidence_pack(ctx: Context, actor: Actor, agency_id: int, fiscal_year: int) 
                     if path.is_file():
                         arc = f"{folder}/{_clean(refs[f.id])}/{f.id}-{_clean(f.original_name)}"
                         zf.write(path, arc)
-                        manifest.append(f"{arc}\t{refs[f.id]}\t{inst.service_process}")
+                        manifest.append("\t".join(inert_field(v) for v in (arc, refs[f.id], inst.service_process)))
                 for doc in s.scalars(select(Document).where(Document.instance_id == inst.id)):
                     zf.writestr(f"{folder}/เอกสาร/{doc.id}-{_clean(doc.title)}.html", doc.body)
             zf.writestr("รายการหลักฐาน.tsv", "\n".join(manifest) + "\n")

@@ -15,6 +15,7 @@ from ..actors import Actor, require
 from ..context import Context
 from ..models import Agency, HumanTask, Instance, KpiScore, ProcessDefinition, utcnow
 from ..roles import CENTRAL, EVALUATOR
+from ..sheets import inert_row
 from ..thaidate import be_date
 from .central import main_process_id, stages_of
 
@@ -30,6 +31,7 @@ def _sheet(wb, title: str, headers: list[str], rows: list[list]) -> None:
         cell.font, cell.fill, cell.alignment = HEADER, FILL, Alignment(wrap_text=True, vertical="center")
     for row in rows:
         ws.append(row)
+        inert_row(ws)  # text from agencies and citizens stays text
     for i, header in enumerate(headers, start=1):
         width = max([len(str(header))] + [len(str(r[i - 1])) for r in rows[:500] if i - 1 < len(r)] + [8])
         ws.column_dimensions[get_column_letter(i)].width = min(width + 2, 60)
@@ -115,15 +117,10 @@ def survey_workbook(found) -> bytes:
            [[be_date(r["month"] + "-01"), r["responses"], pct(r["satisfied_percent"]), pct(r["dissatisfied_percent"])]
             for r in found.months])
     _sheet(wb, "ข้อเสนอแนะ", ["หน่วยงาน", "กระบวนงาน", "กลุ่ม", "วันที่", "ข้อความ"],
-           [[t["agency"], t["service"], t["group"], be_date(t["day"]), _as_text(t["text"])] for t in found.texts])
+           [[t["agency"], t["service"], t["group"], be_date(t["day"]), t["text"]] for t in found.texts])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def _as_text(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def complaints_workbook(listing) -> bytes:
@@ -135,9 +132,9 @@ def complaints_workbook(listing) -> bytes:
     tz = ZoneInfo("Asia/Bangkok")
     _sheet(wb, "เรื่องร้องเรียน", ["รหัส", "กระบวนงาน", "ช่องทาง", "ประเภท", "ความเร่งด่วน", "หัวเรื่อง", "สถานะ",
                                    "รับเรื่อง", "กำหนดตอบ", "ตอบเมื่อ", "การปรับปรุง", "ผู้ร้องเรียน", "โทรศัพท์", "อีเมล"],
-           [[c["code"], _as_text(c["service"]), c["channel"], c["category"], c["priority"], _as_text(c["subject"]),
+           [[c["code"], c["service"], c["channel"], c["category"], c["priority"], c["subject"],
              c["status"], be_date(c["received_at"], tz, empty=""), be_date(c["due_at"], tz, empty=""),
-             be_date(c["answered_at"], tz, empty=""), _as_text(c["improvement"]), mask(c["raw_name"]),
+             be_date(c["answered_at"], tz, empty=""), c["improvement"], mask(c["raw_name"]),
              mask(c["raw_phone"]), mask(c["raw_email"])] for c in listing.rows])
     _sheet(wb, "วิเคราะห์", ["มุมมอง", "รายการ", "จำนวน"],
            [["ประเภท", k, n] for k, n in listing.by_category] + [["กระบวนงาน", k, n] for k, n in listing.by_service]
