@@ -11,7 +11,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from . import mailer
 from .context import Context
-from .services import complaints
+from .services import complaints, recompute
 from .services.timers import sweep
 
 log = logging.getLogger(__name__)
@@ -40,15 +40,24 @@ def make_scheduler(ctx: Context) -> BlockingScheduler:
         except Exception:  # never let the outbox stop the scheduler
             log.exception("e-mail outbox failed")
 
+    def calendar_changes():
+        try:
+            recompute.run_queued(ctx)  # due dates moved after a calendar change, resumable
+        except Exception:  # a failure is an incident per instance; the loop must survive anything else
+            log.exception("recompute after a calendar change failed")
+
     scheduler.add_job(job, "interval", seconds=ctx.settings.scheduler_interval, id="deadline-sweep",
                       max_instances=1, coalesce=True)
     scheduler.add_job(outbox, "interval", seconds=ctx.settings.scheduler_interval, id="mail-outbox",
+                      max_instances=1, coalesce=True)
+    scheduler.add_job(calendar_changes, "interval", seconds=ctx.settings.scheduler_interval, id="calendar-recompute",
                       max_instances=1, coalesce=True)
     return scheduler
 
 
 def run(ctx: Context) -> None:
     scheduler = make_scheduler(ctx)
+    recompute.run_queued(ctx)  # a calendar change left half done is finished before anything fires
     sweep(ctx)  # catch up at start: every missed deadline fires once, oldest first
     log.info("scheduler started; sweeping every %.0f s", ctx.settings.scheduler_interval)
     scheduler.start()

@@ -48,11 +48,11 @@ def calendar():
         action = request.form.get("action")
         day = _date(request.form.get("day", ""), "day")
         if action == "remove":
-            changed = calendars.remove_day(engine_context(), current_user.actor, day)
+            calendars.remove_day(engine_context(), current_user.actor, day)
         else:
-            changed = calendars.set_day(engine_context(), current_user.actor, day, action == "working",
-                                        request.form.get("reason", ""))
-        flash(_("Calendar saved. Due dates moved in %(n)s workflows.", n=changed), "success")
+            calendars.set_day(engine_context(), current_user.actor, day, action == "working",
+                              request.form.get("reason", ""))
+        flash(_("Calendar saved. The scheduler moves the due dates that depend on it (see Operations)."), "success")
         return redirect(url_for("operations.calendar", year=day.year))
     return render_template("calendar.html", year=year, days=calendars.year_view(engine_context(), year),
                            to_confirm=calendars.to_confirm(year), can_edit=current_user.actor.has("admin"))
@@ -69,9 +69,9 @@ def reporting_calendar():
         if code not in known:
             raise InvalidInput("unknown reporting calendar", field="calendar")
         dates = {d.code: _date(request.form[d.code], d.code) for d in known[code].dates if request.form.get(d.code)}
-        changed = calendars.set_milestones(ctx, current_user.actor, fy, dates, code,
-                                           shift=request.form.get("shift") or None)
-        flash(_("Reporting calendar saved. Due dates moved in %(n)s workflows.", n=changed), "success")
+        calendars.set_milestones(ctx, current_user.actor, fy, dates, code, shift=request.form.get("shift") or None)
+        flash(_("Reporting calendar saved. The scheduler moves the due dates that depend on it (see Operations)."),
+              "success")
         return redirect(url_for("operations.reporting_calendar", fy=fy))
     actor = current_user.actor
     return render_template("reporting_calendar.html", fy=fy, calendars=calendars.reporting_calendars(ctx, fy),

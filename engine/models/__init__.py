@@ -9,6 +9,7 @@ from .timekeeping import (  # noqa: F401
     CalendarDay,
     Deadline,
     Incident,
+    RecomputeJob,
     ReportingCalendarRule,
     ReportingMilestone,
     SchedulerHeartbeat,

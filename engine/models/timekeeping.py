@@ -108,3 +108,29 @@ class ReportingCalendarRule(Base):
     shift: Mapped[str] = mapped_column(String(16))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecomputeJob(Base):
+    """Moving pending due dates after a calendar change, as queued work for the scheduler.
+
+    Queued in the transaction that changes the calendar, so a saved change always has its recompute.
+    Resumable: ``cursor`` is the last instance handled, advanced in the same transaction as that
+    instance's new due dates; a job whose scheduler died (``heartbeat_at`` stale) is taken up again
+    from there. Recomputing is idempotent, so going over an instance twice moves nothing.
+    """
+
+    __tablename__ = "recompute_job"
+    __table_args__ = (Index("ix_recompute_job_status", "status", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(300))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | running | done
+    cursor: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    handled: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

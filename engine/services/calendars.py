@@ -1,9 +1,10 @@
 """Calendar administration: working-day overrides (administrators) and the reporting calendar (central
-office). A change recomputes every open due date that was computed from the calendars."""
+office). A change queues, in its own transaction, the recompute of every open due date computed from the
+calendars (`recompute`, run by the scheduler); the functions that change a calendar return that job's id."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
@@ -12,10 +13,10 @@ from ..actors import Actor, require
 from ..calendar_context import load_calendar
 from ..context import Context
 from ..errors import InvalidInput, NotFound
-from ..models import CalendarDay, Deadline, ReportingCalendarRule, ReportingMilestone, utcnow
+from ..models import CalendarDay, ReportingCalendarRule, ReportingMilestone, utcnow
 from ..roles import CENTRAL, EVALUATOR
 from ..workcalendar import WorkCalendar, unconfirmed_holidays
-from .state import load_instance, load_workflow, save_workflow
+from . import recompute
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,9 @@ def set_day(ctx: Context, actor: Actor, day: date, working: bool, reason: str) -
             row.working, row.reason = working, reason[:500]
         audit.record(uow.session, actor, "calendar.set", before=before,
                      after={"day": day.isoformat(), "working": working, "reason": reason})
+        job = recompute.queue(uow.session, actor, f"calendar {day.isoformat()}", utcnow())
         uow.commit()
-    return recompute_due_dates(ctx, actor)
+    return job
 
 
 def remove_day(ctx: Context, actor: Actor, day: date) -> int:
@@ -78,8 +80,9 @@ def remove_day(ctx: Context, actor: Actor, day: date) -> int:
         audit.record(uow.session, actor, "calendar.remove",
                      before={"day": day.isoformat(), "working": row.working, "reason": row.reason})
         uow.session.delete(row)
+        job = recompute.queue(uow.session, actor, f"calendar {day.isoformat()} removed", utcnow())
         uow.commit()
-    return recompute_due_dates(ctx, actor)
+    return job
 
 
 @dataclass(frozen=True)
@@ -147,8 +150,8 @@ def set_milestone(ctx: Context, actor: Actor, fiscal_year: int, code: str, due: 
 
 def set_milestones(ctx: Context, actor: Actor, fiscal_year: int, dates: dict[str, date],
                    calendar: str | None = None, shift: str | None = None) -> int:
-    """Save a calendar's changed dates (and its rule for non-working days) in one transaction, then
-    move the due dates they set."""
+    """Save a calendar's changed dates (and its rule for non-working days) and queue the move of the due
+    dates they set, in one transaction. Returns the recompute job's id, 0 when nothing changed."""
     require(actor, CENTRAL, EVALUATOR, what="edit the reporting calendar")
     try:
         spec = reporting.spec(calendar)
@@ -193,56 +196,6 @@ def set_milestones(ctx: Context, actor: Actor, fiscal_year: int, dates: dict[str
             before["shift"], after["shift"] = current.shift, new_shift
         audit.record(s, actor, "milestone.set", before={"fiscal_year": fiscal_year, "calendar": spec.code, **before},
                      after={"fiscal_year": fiscal_year, "calendar": spec.code, **after})
+        job = recompute.queue(s, actor, f"reporting calendar {spec.code} {fiscal_year}", utcnow())
         uow.commit()
-    return recompute_due_dates(ctx, actor)
-
-
-def recompute_due_dates(ctx: Context, actor: Actor, now: datetime | None = None) -> int:
-    """Re-evaluate every pending timer's expression as of the moment it was set, with the calendars as
-    they are now; move the ones that change (and the due dates, reminders and warnings of their
-    tasks). One transaction per instance. Returns the number of instances changed."""
-    from ..handler_context import running
-
-    now = now or utcnow()
-    with ctx.uow(write=False) as uow:
-        instance_ids = sorted(set(uow.session.scalars(
-            select(Deadline.instance_id).where(Deadline.kind == "timer", Deadline.status == "pending",
-                                               Deadline.expression != ""))))
-    changed = 0
-    for instance_id in instance_ids:
-        with ctx.uow() as uow:
-            s = uow.session
-            instance = load_instance(s, instance_id)
-            if instance is None or instance.status not in ("running", "stalled"):
-                continue
-            rows = {d.spiff_task_id: d for d in s.scalars(select(Deadline).where(
-                Deadline.instance_id == instance_id, Deadline.kind == "timer", Deadline.status == "pending"))}
-            wf = load_workflow(ctx, instance)
-            moved = {}
-            for task in _timer_tasks(wf):
-                row = rows.get(str(task.id))
-                if row is None or not row.expression:
-                    continue
-                with running(s, instance, now, ctx.settings.timezone, clock=row.basis_at or now):
-                    value = ctx.runtime.script_engine.evaluate(task, row.expression)
-                if value != task._get_internal_data("event_value"):
-                    task._set_internal_data(event_value=value)
-                    moved[row.bpmn_id] = value
-            if not moved:
-                continue
-            save_workflow(s, ctx, instance, wf, now)
-            audit.record(s, actor, "deadline.recompute", agency_id=instance.agency_id, instance_id=instance.id,
-                         after=moved)
-            uow.commit()
-            changed += 1
-    return changed
-
-
-def _timer_tasks(wf):
-    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
-
-    tasks = list(wf.event_manager.tasks.values())
-    for sub in wf.subprocesses.values():
-        tasks += list(sub.event_manager.tasks.values())
-    return [t for t in tasks if isinstance(t.task_spec.event_definition, TimeDateEventDefinition)]
-
+    return job

@@ -13,6 +13,7 @@ from ..context import Context
 from ..errors import Conflict, NotFound
 from ..models import Deadline, Incident, Instance, Notification, SchedulerHeartbeat, utcnow
 from ..roles import CENTRAL
+from . import recompute
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Health:
     mail_pending: int
     mail_failed: int
     incidents: list[dict] = field(default_factory=list)
+    recomputes: list[recompute.JobView] = field(default_factory=list)
 
 
 
@@ -47,7 +49,9 @@ def health(ctx: Context, actor: Actor, now: datetime | None = None) -> Health:
                          .where(Incident.resolved_at.is_(None)).order_by(Incident.id.desc()).limit(200)).all()
         incidents = [{"id": i.id, "kind": i.kind, "message": i.message, "created_at": i.created_at,
                       "instance_id": i.instance_id, "service_process": sp or ""} for i, sp in rows]
-    return Health(beats, backlog, oldest if backlog else None, failed, mail_pending, mail_failed, incidents)
+        recomputes = recompute.recent(s)
+    return Health(beats, backlog, oldest if backlog else None, failed, mail_pending, mail_failed, incidents,
+                  recomputes)
 
 
 def retry(ctx: Context, actor: Actor, incident_id: int) -> None:
@@ -66,6 +70,8 @@ def retry(ctx: Context, actor: Actor, incident_id: int) -> None:
                                                         Deadline.status == "failed")):
                 row.status, row.attempts, row.last_error = "pending", 0, ""
                 reset += 1
+        if incident.kind == "recompute_failed":  # due dates not moved after a calendar change: again
+            recompute.queue(s, actor, f"retry of incident {incident.id}", utcnow())
         incident.resolved_at = utcnow()
         audit.record(s, actor, "incident.retry", instance_id=incident.instance_id,
                      after={"incident": incident.id, "kind": incident.kind, "timers_requeued": reset})

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from engine.calendar_context import CalendarContext, using
 from engine.errors import Forbidden, InvalidInput
 from engine.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_start
-from engine.models import Deadline, HumanTask
-from engine.services import calendars, deploy, instances
+from engine.models import Deadline, HumanTask, RecomputeJob
+from engine.services import calendars, deploy, instances, recompute
 from engine.workcalendar import WorkCalendar
 from tests.bpmn_factory import one_task
 from tests.conftest import ADMIN, DESIGNER
@@ -154,17 +154,30 @@ def test_calendar_changes_recompute_open_due_dates(world):
     assert len(first[2]) == 3
     with time_machine.travel(datetime(2026, 2, 1, 3, tzinfo=timezone.utc), tick=False):
         # the central office moves the 6-month report to 20 Apr; the timer, the task and its reminders follow
-        assert calendars.set_milestone(ctx, world.actor("central"), 2569, "report_6", date(2026, 4, 20)) == 1
+        assert calendars.set_milestone(ctx, world.actor("central"), 2569, "report_6", date(2026, 4, 20))
+        assert due() == first  # queued with the change, moved by the scheduler
+        assert len(recompute.run_queued(ctx)) == 1
         moved = due()
         assert moved[0] == moved[1] == datetime(2026, 4, 20, 16, 59, 59, tzinfo=timezone.utc)
         assert moved[2] != first[2] and len(moved[2]) == 3
         # an administrator closes offices on 20 Apr: the report is due on the working day before
         # (the calendar's rule): Friday 17 April
-        assert calendars.set_day(ctx, world.actor("admin"), date(2026, 4, 20), False, "วันหยุดราชการเพิ่มเติม") == 1
+        calendars.set_day(ctx, world.actor("admin"), date(2026, 4, 20), False, "วันหยุดราชการเพิ่มเติม")
+        recompute.run_queued(ctx)
         assert due()[0] == datetime(2026, 4, 17, 16, 59, 59, tzinfo=timezone.utc)
-        assert calendars.remove_day(ctx, world.actor("admin"), date(2026, 4, 20)) == 1
+        calendars.remove_day(ctx, world.actor("admin"), date(2026, 4, 20))
+        [job] = recompute.run_queued(ctx)
         assert due()[0] == datetime(2026, 4, 20, 16, 59, 59, tzinfo=timezone.utc)
-        assert calendars.recompute_due_dates(ctx, world.actor("admin")) == 0  # nothing left to move
+        with ctx.uow(write=False) as uow:
+            done = uow.session.get(RecomputeJob, job)
+            assert (done.status, done.total, done.handled, done.changed, done.failed) == ("done", 1, 1, 1, 0)
+        assert recompute.run_queued(ctx) == []  # nothing queued, nothing runs
+        with ctx.uow() as uow:  # running it again moves nothing (idempotent)
+            again = recompute.queue(uow.session, ADMIN, "again", datetime.now(timezone.utc))
+            uow.commit()
+        assert recompute.run_queued(ctx) == [again]
+        with ctx.uow(write=False) as uow:
+            assert (uow.session.get(RecomputeJob, again).changed, due()[0]) == (0, moved[0])
     view = calendars.year_view(ctx, 2026)
     assert any(d.day == date(2026, 4, 13) and d.source == "holiday" for d in view)
     assert calendars.milestones(ctx, 2569)["report_6"] == date(2026, 4, 20)
@@ -184,7 +197,8 @@ def test_the_evaluator_confirms_the_rule_and_due_dates_follow(world):
         # the department's calendar is its evaluator's (กลุ่มพัฒนาระบบบริหาร), not the central office's
         with pytest.raises(Forbidden):
             calendars.set_milestones(ctx, world.actor("central"), 2570, {}, "internal", shift="next")
-        assert calendars.set_milestones(ctx, world.actor("evaluator.a"), 2570, {}, "internal", shift="next") == 1
+        assert calendars.set_milestones(ctx, world.actor("evaluator.a"), 2570, {}, "internal", shift="next")
+        recompute.run_queued(ctx)
         with ctx.uow(write=False) as uow:
             task = uow.session.scalar(select(HumanTask).where(HumanTask.instance_id == iid))
         assert task.due_at == datetime(2027, 4, 12, 16, 59, 59, tzinfo=timezone.utc)  # Monday 12 April
