@@ -1,9 +1,9 @@
 """Validation of task data against the task's JSON Schema, with messages per field (Thai / English)."""
 from __future__ import annotations
 
-from jsonschema import Draft202012Validator, FormatChecker
-
 from .errors import FormInvalid
+from .schemas import FORMATS as _FORMATS
+from .schemas import FormValidator
 
 _MESSAGES = {
     "required": ("กรุณากรอกข้อมูลนี้", "this field is required"),
@@ -51,7 +51,7 @@ def _message(error, lang: str) -> str:
     return template.format(limit=limit, expected=expected)
 
 
-_VALIDATORS: dict[object, Draft202012Validator] = {}
+_VALIDATORS: dict[object, FormValidator] = {}
 _SCHEMAS: dict[object, dict | None] = {}
 
 
@@ -62,13 +62,12 @@ def cached_schema(cache_key, loader) -> dict | None:
             _SCHEMAS.clear()
         _SCHEMAS[cache_key] = loader()
     return _SCHEMAS[cache_key]
-_FORMATS = FormatChecker()
 
 
-def _validator(schema, cache_key) -> Draft202012Validator | None:
+def _validator(schema, cache_key) -> FormValidator | None:
     if cache_key is None:
         schema = schema() if callable(schema) else schema
-        return Draft202012Validator(schema, format_checker=_FORMATS) if schema is not None else None
+        return FormValidator(schema, format_checker=_FORMATS) if schema is not None else None
     validator = _VALIDATORS.get(cache_key)
     if validator is None:
         schema = schema() if callable(schema) else schema
@@ -76,7 +75,7 @@ def _validator(schema, cache_key) -> Draft202012Validator | None:
             return None
         if len(_VALIDATORS) > 1024:
             _VALIDATORS.clear()
-        validator = _VALIDATORS[cache_key] = Draft202012Validator(schema, format_checker=_FORMATS)
+        validator = _VALIDATORS[cache_key] = FormValidator(schema, format_checker=_FORMATS)
     return validator
 
 

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from .. import roles
+from ..schemas import unusable_patterns
 from ..scripting import RestrictedEnvironment, check_script
 from .problems import Problem
 
@@ -208,6 +209,9 @@ def check_form(schema) -> tuple[dict | None, str | None]:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         return None, str(exc.message)[:300]
+    unusable = unusable_patterns(schema)
+    if unusable:
+        return None, "; ".join(unusable)[:300]
     return schema, None
 
 

@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from jsonschema import Draft202012Validator, FormatChecker
 from lxml import etree
 from sqlalchemy import select
 
@@ -20,6 +19,7 @@ from ..context import Context
 from ..errors import BpmnInvalid, InvalidInput, NotFound
 from ..models import DesignDraft, ProcessDefinition, ProcessVersion, User, utcnow
 from ..roles import ADMIN, DESIGNER
+from ..schemas import FORMATS, FormValidator
 from . import deploy as deploy_service
 
 MAX_FILES = 20
@@ -175,7 +175,7 @@ def validate_forms(forms: dict, examples: dict) -> list[Problem]:
             problems.append(Problem.file("form_invalid", ref, form=ref, detail=error))
             continue
         if ref in examples:
-            errors = list(Draft202012Validator(checked, format_checker=FormatChecker()).iter_errors(examples[ref]))
+            errors = list(FormValidator(checked, format_checker=FORMATS).iter_errors(examples[ref]))
             for err in errors[:10]:
                 path = ".".join(str(p) for p in err.absolute_path) or "-"
                 problems.append(Problem.file("form_example", ref, form=ref, detail=f"{path}: {err.message}"))
