@@ -7,6 +7,7 @@ from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from engine import context as context_mod
 from engine.config import Settings
@@ -33,9 +34,21 @@ from .context import engine_context
 LANGUAGES = ("th", "en")
 
 
+class DatabaseId(IntegerConverter):
+    """``<int:...>`` in URLs: 0 to 2**63 - 1, what a database key holds; beyond it the page is not found
+    (a 404), never an overflow in the database driver (a 500). ASCII digits only: ``/tasks/٣`` is not found."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2 ** 63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(settings: Settings | None = None, ctx: context_mod.Context | None = None) -> Flask:
     settings = settings or (ctx.settings if ctx else Settings.from_env())
     app = Flask(__name__)
+    app.url_map.converters["int"] = DatabaseId  # before any blueprint adds its routes
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,

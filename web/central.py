@@ -6,19 +6,20 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from engine import strictjson
 from engine.errors import InvalidInput
 from engine.fiscal import fiscal_year_of
 from engine.models import utcnow
 from engine.services import central, export, scoring
 
 from .context import engine_context
-from .params import int_arg
+from .params import fiscal_year_arg, int_arg, page_arg
 
 bp = Blueprint("central", __name__, url_prefix="/central")
 
 
 def _fy() -> int:
-    return int_arg(request.values.get("fy"), fiscal_year_of(utcnow().date()))
+    return fiscal_year_arg(request.values.get("fy"), fiscal_year_of(utcnow().date()))
 
 
 @bp.route("/")
@@ -26,7 +27,7 @@ def _fy() -> int:
 def index():
     f = central.Filters(fiscal_year=_fy(), ministry=request.args.get("ministry", ""),
                         region=request.args.get("region", ""), group=request.args.get("group", ""),
-                        page=int_arg(request.args.get("page"), 1))
+                        page=page_arg(request.args.get("page")))
     view = central.overview(engine_context(), current_user.actor, f)
     pages = max(1, (view.total_agencies + central.PAGE - 1) // central.PAGE)
     chart = {"distribution": view.distribution,
@@ -78,8 +79,8 @@ def set_group(agency_id: int):
 @bp.route("/schemes/copy", methods=["POST"])
 @login_required
 def copy_schemes():
-    to_fy = int_arg(request.form.get("to_fy"), 0)
-    created = scoring.copy_schemes(engine_context(), current_user.actor, int_arg(request.form.get("from_fy"), 0), to_fy)
+    from_fy, to_fy = fiscal_year_arg(request.form.get("from_fy"), 0), fiscal_year_arg(request.form.get("to_fy"), 0)
+    created = scoring.copy_schemes(engine_context(), current_user.actor, from_fy, to_fy)
     flash(_("%(n)s schemes published for fiscal year %(fy)s.", n=len(created), fy=to_fy), "success")
     return redirect(url_for("central.schemes"))
 
@@ -134,7 +135,6 @@ def _survey_template() -> str:
 @bp.route("/surveys", methods=["GET", "POST"])
 @login_required
 def surveys():
-    import json
     from datetime import date
 
     from engine.services import surveys as survey_service
@@ -147,8 +147,8 @@ def surveys():
                                                          "closes_on")})
         try:
             try:
-                definition = json.loads(form["definition"])
-            except ValueError:
+                definition = strictjson.loads(form["definition"], field="definition")
+            except InvalidInput:
                 raise InvalidInput("the survey is not JSON", field="definition",
                                    errors=[_("The questions are not valid JSON.")]) from None
             try:
@@ -156,7 +156,7 @@ def surveys():
             except ValueError:
                 raise InvalidInput("dates", field="opens_on", errors=[_("Give the opening and closing dates.")]) \
                     from None
-            survey_service.create(engine_context(), current_user.actor, int_arg(form["fiscal_year"], 0),
+            survey_service.create(engine_context(), current_user.actor, fiscal_year_arg(form["fiscal_year"], 0),
                                   form["title"], definition, opens, closes)
         except InvalidInput as exc:
             errors, status = exc.details.get("errors") or [exc.message], 400

@@ -12,7 +12,7 @@ from engine.services import dashboard, instances
 from engine.thaidate import be_date
 
 from .context import engine_context
-from .params import int_arg
+from .params import fiscal_year_arg, int_arg
 
 bp = Blueprint("dashboard", __name__)
 
@@ -22,7 +22,7 @@ bp = Blueprint("dashboard", __name__)
 @login_required
 def index():
     board = dashboard.get(engine_context(), current_user.actor, int_arg(request.args.get("agency")),
-                          int_arg(request.args.get("fy")))
+                          fiscal_year_arg(request.args.get("fy")))
     months = sorted({r.month for m in board.measurement for r in m.months})
     chart = {"months": [be_date(m, lang=str(get_locale() or "th")) for m in months],
              "series": [m.service_process for m in board.measurement],
@@ -35,7 +35,7 @@ def index():
 @login_required
 def start():
     agency_id = int_arg(request.form.get("agency")) or current_user.actor.agency_id
-    fy = int_arg(request.form.get("fy"), fiscal_year_of(utcnow().date()))
+    fy = fiscal_year_arg(request.form.get("fy"), fiscal_year_of(utcnow().date()))
     instance_id = instances.start(engine_context(), current_user.actor, request.form.get("process", ""),
                                   agency_id, request.form.get("service_process", ""), fy)
     flash(_("The workflow has started."), "success")

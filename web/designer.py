@@ -11,12 +11,12 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from engine.bpmn.lint import START_DATA_SAMPLE
-from engine.errors import BpmnInvalid, Forbidden, InvalidInput
+from engine.errors import BpmnInvalid, Forbidden
 from engine.roles import DESIGNER, LANE_ROLES
 from engine.services import design, migration
 
 from .context import engine_context
-from .params import int_arg
+from .params import int_arg, json_body
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")
 MODDLE = Path(__file__).parent / "static" / "designer" / "spiffworkflow.json"
@@ -113,17 +113,10 @@ def edit(draft_id: int):
     return render_template("designer/edit.html", draft=draft, config=config)
 
 
-def _body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise InvalidInput("the request body must be a JSON object")
-    return data
-
-
 @bp.route("/drafts/<int:draft_id>/save", methods=["POST"])
 @login_required
 def save(draft_id: int):
-    data = _body()
+    data = json_body()
     try:
         saved = design.save_draft(engine_context(), _actor(), draft_id, data.get("files"), data.get("forms") or {},
                                   data.get("examples") or {}, data.get("title"))
@@ -141,7 +134,7 @@ def validate(draft_id: int):
 @bp.route("/drafts/<int:draft_id>/deploy", methods=["POST"])
 @login_required
 def deploy(draft_id: int):
-    data = _body()
+    data = json_body()
     try:
         result = design.deploy_draft(engine_context(), _actor(), draft_id, str(data.get("note") or ""))
     except BpmnInvalid as exc:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from engine.services import inbox
 
 from .context import engine_context
-from .params import int_arg
+from .params import fiscal_year_arg, int_arg, page_arg
 
 bp = Blueprint("inbox", __name__)
 PAGE_SIZE = 50
@@ -16,7 +16,7 @@ PAGE_SIZE = 50
 
 def filters_from(args) -> inbox.Filters:
     return inbox.Filters(scope=args.get("scope", "all"), process_id=args.get("process", ""),
-                         stage=args.get("stage", ""), fiscal_year=int_arg(args.get("fy")),
+                         stage=args.get("stage", ""), fiscal_year=fiscal_year_arg(args.get("fy")),
                          search=args.get("q", ""), overdue_only=args.get("overdue") == "1",
                          sort=args.get("sort", "due")).normalized()
 
@@ -26,7 +26,7 @@ def filters_from(args) -> inbox.Filters:
 def index():
     ctx = engine_context()
     f = filters_from(request.args)
-    page = max(1, int_arg(request.args.get("page"), 1))
+    page = page_arg(request.args.get("page"))
     rows, total = inbox.list_tasks(ctx, current_user.actor, PAGE_SIZE, (page - 1) * PAGE_SIZE, f)
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     args = {k: v for k, v in request.args.items() if k != "page"}

@@ -13,7 +13,7 @@ from engine.models import utcnow
 from engine.services import calendars, operations
 
 from .context import engine_context
-from .params import int_arg
+from .params import fiscal_year_arg, year_arg
 
 bp = Blueprint("operations", __name__)
 
@@ -43,7 +43,7 @@ def retry(incident_id: int):
 @bp.route("/calendar", methods=["GET", "POST"])
 @login_required
 def calendar():
-    year = int_arg(request.args.get("year"), utcnow().year)
+    year = year_arg(request.args.get("year"), utcnow().year)
     if request.method == "POST":
         action = request.form.get("action")
         day = _date(request.form.get("day", ""), "day")
@@ -61,7 +61,7 @@ def calendar():
 @bp.route("/reporting-calendar", methods=["GET", "POST"])
 @login_required
 def reporting_calendar():
-    fy = int_arg(request.values.get("fy"), fiscal_year_of(utcnow().date()))
+    fy = fiscal_year_arg(request.values.get("fy"), fiscal_year_of(utcnow().date()))
     ctx = engine_context()
     if request.method == "POST":
         known = {c.code: c for c in calendars.reporting_calendars(ctx, fy)}

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from engine.services import publication
 
 from .context import engine_context
-from .params import int_arg
+from .params import page_arg
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
@@ -30,7 +30,7 @@ def _public_headers(response: Response) -> Response:
 @bp.route("/")
 def index():
     found = publication.directory(engine_context(), request.args.get("q", ""), request.args.get("ministry", ""),
-                                  request.args.get("province", ""), int_arg(request.args.get("page"), 1))
+                                  request.args.get("province", ""), page_arg(request.args.get("page")))
     pages = max(1, (found.total + publication.PAGE - 1) // publication.PAGE)
     args = {k: v for k, v in request.args.items() if k in ("q", "ministry", "province", "lang")}
     return render_template("public/index.html", found=found, pages=pages, args=args)

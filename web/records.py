@@ -12,7 +12,7 @@ from engine.models import utcnow
 from engine.services import records
 
 from .context import engine_context
-from .params import int_arg
+from .params import fiscal_year_arg, int_arg
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
@@ -35,7 +35,7 @@ def template(fmt: str):
 @login_required
 def index():
     ctx, agency = engine_context(), _agency()
-    fy = int_arg(request.args.get("fy"), fiscal_year_of(utcnow().date()))
+    fy = fiscal_year_arg(request.args.get("fy"), fiscal_year_of(utcnow().date()))
     services = records.services_of(ctx, current_user.actor, agency)
     report, status = None, 200
     if request.method == "POST":

@@ -11,19 +11,13 @@ from engine.errors import InvalidInput
 from engine.services import files, task_page, tasks
 
 from .context import engine_context
+from .params import json_body
 
 bp = Blueprint("tasks", __name__)
 
 
 def _lang() -> str:
     return "en" if str(get_locale() or "th").startswith("en") else "th"
-
-
-def _json_body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise InvalidInput("the request body must be a JSON object")
-    return data
 
 
 @bp.route("/tasks/<int:task_id>")
@@ -60,14 +54,14 @@ def release(task_id: int):
 @bp.route("/tasks/<int:task_id>/draft", methods=["POST"])
 @login_required
 def draft(task_id: int):
-    tasks.save_draft(engine_context(), current_user.actor, task_id, _json_body())
+    tasks.save_draft(engine_context(), current_user.actor, task_id, json_body())
     return jsonify(saved_at=format_datetime(None, "HH:mm"))
 
 
 @bp.route("/tasks/<int:task_id>/submit", methods=["POST"])
 @login_required
 def submit(task_id: int):
-    tasks.submit(engine_context(), current_user.actor, task_id, _json_body(), lang=_lang())
+    tasks.submit(engine_context(), current_user.actor, task_id, json_body(), lang=_lang())
     return jsonify(redirect=url_for("inbox.index", done=task_id))
 
 
