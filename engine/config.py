@@ -91,6 +91,8 @@ class Settings:
     cookie_secure: bool = False
     login_max_attempts: int = 5
     login_window_seconds: int = 300
+    session_idle_minutes: int = 30      # a session unused this long ends
+    session_max_hours: int = 8          # a session ends this long after login, used or not
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -131,6 +133,8 @@ class Settings:
             cookie_secure=_bool(env.get("SLAFLOW_COOKIE_SECURE"), False),
             login_max_attempts=_int(env, "SLAFLOW_LOGIN_MAX_ATTEMPTS", 5),
             login_window_seconds=_int(env, "SLAFLOW_LOGIN_WINDOW_SECONDS", 300),
+            session_idle_minutes=_int(env, "SLAFLOW_SESSION_IDLE_MINUTES", 30),
+            session_max_hours=_int(env, "SLAFLOW_SESSION_MAX_HOURS", 8),
         )
 
     def replace(self, **changes) -> Settings:

@@ -142,3 +142,11 @@ def edit_user(user_id: int):
     elif request.method == "POST":
         status = 400
     return render_template("admin/user_edit.html", form=form, user=existing), status
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@login_required
+def end_sessions(user_id: int):
+    accounts.end_sessions(engine_context(), _actor(), user_id, "ended by an administrator")
+    flash(_("Every session of the user has ended."), "success")
+    return redirect(url_for("admin.edit_user", user_id=user_id))

@@ -31,14 +31,32 @@ class WebUser(UserMixin):
 
 
 def load_user(user_id: str):
+    """The session's user, unless the session has ended: its epoch was raised (logout elsewhere, password
+    changed, ended by an administrator), it was idle too long, or it is older than the absolute limit."""
     from .context import engine_context
 
     try:
         uid = int(user_id)
     except (TypeError, ValueError):
         return None
-    found = accounts.load_session_user(engine_context(), uid)
-    return WebUser(*found) if found is not None else None
+    ctx = engine_context()
+    found = accounts.load_session_user(ctx, uid)
+    if found is None:
+        return None
+    now = time.time()
+    settings = ctx.settings
+    began, seen = session.get("began_at", 0), session.get("seen_at", 0)
+    if (session.get("epoch") != found[1]["session_epoch"] or now - began > settings.session_max_hours * 3600
+            or now - seen > settings.session_idle_minutes * 60):
+        return None
+    if now - seen > 30:  # the cookie is rewritten at most every 30 s for the idle clock
+        session["seen_at"] = now
+    return WebUser(*found)
+
+
+def _begin_session(profile: dict) -> None:
+    now = time.time()
+    session["epoch"], session["began_at"], session["seen_at"] = profile["session_epoch"], now, now
 
 
 class LoginForm(FlaskForm):
@@ -129,7 +147,9 @@ def login():
                 session.clear()  # a fresh session at login: nothing carried over from before
                 if lang:
                     session["lang"] = lang
-                login_user(WebUser(actor, accounts.user_profile(ctx, actor.user_id)))
+                profile = accounts.user_profile(ctx, actor.user_id)
+                login_user(WebUser(actor, profile))
+                _begin_session(profile)
                 session.permanent = True
                 return redirect(_safe_next(request.args.get("next")))
     elif request.method == "POST":
@@ -139,6 +159,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    from .context import engine_context
+
+    if current_user.is_authenticated:  # logging out ends the user's sessions everywhere
+        accounts.end_sessions(engine_context(), current_user.actor, current_user.actor.user_id, "logout")
     logout_user()
     lang = session.get("lang")
     session.clear()
@@ -154,18 +178,26 @@ def password():
 
     form = PasswordForm()
     status = 200
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(engine_context(), current_user.actor, form.old_password.data,
-                                     form.new_password.data)
-        except InvalidInput:
-            form.old_password.errors.append(_("The current password is wrong."))
+    settings = engine_context().settings
+    keys = (f"pw:{current_user.actor.user_id}",)  # guessing the current password is limited like logins
+    if request.method == "POST":
+        if not form.validate_on_submit():
             status = 400
+        elif LIMITER.blocked(keys, settings.login_max_attempts, settings.login_window_seconds):
+            flash(_("Too many failed attempts. Please wait a few minutes and try again."), "error")
+            status = 429
         else:
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("inbox.index"))
-    elif request.method == "POST":
-        status = 400
+            try:
+                epoch = accounts.change_password(engine_context(), current_user.actor, form.old_password.data,
+                                                 form.new_password.data)
+            except InvalidInput:
+                LIMITER.fail(keys)
+                form.old_password.errors.append(_("The current password is wrong."))
+                status = 400
+            else:
+                session["epoch"] = epoch  # this session lives on; the user's others have ended
+                flash(_("Your password has been changed."), "success")
+                return redirect(url_for("inbox.index"))
     return render_template("password.html", form=form), status
 
 

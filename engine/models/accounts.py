@@ -44,6 +44,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str] = mapped_column(String(8), default="th")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # a session carries the epoch it began in; raising it ends every session of the user
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     agency: Mapped[Agency | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"

@@ -34,14 +34,15 @@ def _oversees(session, agency_id: int | None, roles) -> frozenset[int]:
 
 def _profile(user, agency_name: str | None, roles) -> dict:
     return {"id": user.id, "username": user.username, "display_name": user.display_name,
-            "agency": agency_name or "", "roles": sorted(roles), "language": user.language}
+            "agency": agency_name or "", "roles": sorted(roles), "language": user.language,
+            "session_epoch": user.session_epoch or 0}
 
 
 _user, _agency, _role = User.__table__, Agency.__table__, UserRole.__table__
 # every web request reads its user: one statement, built once, no ORM objects
 _SESSION_USER = (
     select(_user.c.id, _user.c.username, _user.c.display_name, _user.c.agency_id, _user.c.language,
-           _agency.c.name.label("agency_name"), _role.c.role)
+           _user.c.session_epoch, _agency.c.name.label("agency_name"), _role.c.role)
     .select_from(_user.outerjoin(_agency, _agency.c.id == _user.c.agency_id)
                  .outerjoin(_role, _role.c.user_id == _user.c.id))
     .where(_user.c.id == bindparam("user_id"), _user.c.active.is_(True))
@@ -121,7 +122,7 @@ def create_user(ctx: Context, actor: Actor, username: str, password: str, displa
         return user.id
 
 
-def change_password(ctx: Context, actor: Actor, old: str, new: str) -> None:
+def change_password(ctx: Context, actor: Actor, old: str, new: str) -> int:
     with ctx.uow() as uow:
         user = uow.session.get(User, actor.user_id)
         if user is None:
@@ -132,8 +133,27 @@ def change_password(ctx: Context, actor: Actor, old: str, new: str) -> None:
             user.password_hash = hash_password(new or "")
         except ValueError as exc:
             raise InvalidInput(str(exc), field="new_password") from None
-        audit.record(uow.session, actor, "user.password", agency_id=user.agency_id)
+        user.session_epoch = (user.session_epoch or 0) + 1  # every other session of the user ends
+        audit.record(uow.session, actor, "user.password", agency_id=user.agency_id,
+                     after={"user_id": user.id, "username": user.username, "sessions_ended": True})
         uow.commit()
+        return user.session_epoch
+
+
+def end_sessions(ctx: Context, actor: Actor, user_id: int, reason: str = "logout") -> int:
+    """End every session of a user (at logout, the user's own; an administrator, anyone's). Returns the new
+    epoch, which a session that should live on (none at logout) carries from now on."""
+    if actor.user_id != user_id:
+        require(actor, what="end another user's sessions")
+    with ctx.uow() as uow:
+        user = uow.session.get(User, user_id)
+        if user is None:
+            raise NotFound("user not found")
+        user.session_epoch = (user.session_epoch or 0) + 1
+        audit.record(uow.session, actor, "user.sessions_end", agency_id=user.agency_id,
+                     after={"user_id": user.id, "username": user.username, "reason": reason[:64]})
+        uow.commit()
+        return user.session_epoch
 
 
 
@@ -219,7 +239,11 @@ def update_user(ctx: Context, actor: Actor, user_id: int, display_name: str, ema
         after = {"display_name": user.display_name, "email": user.email, "roles": sorted(set(roles)),
                  "agency_id": agency_id, "active": active}
         b, a = audit.changed(before, after)
+        if new_password or b.get("roles") is not None or not active:
+            user.session_epoch = (user.session_epoch or 0) + 1  # a reset, new roles or deactivation: log in again
         if new_password:
             a["password_reset"] = True
+        # the target of the change is named, whatever changed
+        a.update({"user_id": user.id, "username": user.username})
         audit.record(s, actor, "user.update", agency_id=agency_id, before=b, after=a)
         uow.commit()

@@ -40,7 +40,7 @@ def test_create_agency_and_user_then_edit_roles(client, world):
     with world.ctx.uow(write=False) as uow:
         assert uow.session.get(User, user.id).roles == {"officer", "supervisor"}
         assert uow.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.update")).after == {
-            "roles": ["officer", "supervisor"]}
+            "roles": ["officer", "supervisor"], "user_id": user.id, "username": user.username}  # whose roles
     # officers need an agency; nonsense is refused without a change
     r = client.post(f"/admin/users/{user.id}", data={"username": "new.officer", "display_name": "x", "agency_id": 0,
                                                      "roles": ["officer"], "active": "y", "csrf_token": token})

@@ -1,0 +1,97 @@
+"""Sessions end when they should: logging out ends the user's sessions everywhere, a password change
+ends the others, an administrator can end anyone's, and sessions end after 30 idle minutes and 8 hours
+in all. Guessing the current password on the change form is limited like logins."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import time_machine
+from sqlalchemy import select
+
+from engine.models import AuditEvent
+from tests.web.conftest import csrf_token, login
+
+T0 = datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc)
+
+
+def _in(client) -> bool:
+    r = client.get("/")
+    assert r.status_code in (200, 302)
+    return r.status_code == 200
+
+
+def _logout(client):
+    return client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+def _change_password(client, old, new):
+    return client.post("/password", data={"csrf_token": csrf_token(client, "/password"), "old_password": old,
+                                          "new_password": new, "confirm": new})
+
+
+def test_logout_ends_the_users_sessions_on_every_device(app):
+    laptop, phone, other = app.test_client(), app.test_client(), app.test_client()
+    login(laptop, "officer.a")
+    login(phone, "officer.a")
+    login(other, "officer.b")
+    old_cookie = phone.get_cookie("session").value
+    assert _in(laptop) and _in(phone)
+    assert _logout(laptop).status_code == 302
+    assert not _in(laptop) and not _in(phone)
+    replay = app.test_client()
+    replay.set_cookie("session", old_cookie)
+    assert not _in(replay)  # an old cookie copied elsewhere is dead too
+    assert _in(other)  # other users are untouched
+
+
+def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app, world):
+    here, there = app.test_client(), app.test_client()
+    login(here, "officer.a")
+    login(there, "officer.a")
+    assert _change_password(here, "password-123", "new-password-456").status_code == 302
+    assert _in(here) and not _in(there)
+    with world.ctx.uow(write=False) as uow:
+        event = uow.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.password"))
+        assert event.after["username"] == "officer.a"
+
+
+def test_an_administrator_ends_a_users_sessions(app, world):
+    officer, admin = app.test_client(), app.test_client()
+    login(officer, "officer.a")
+    login(admin, "admin")
+    uid = world.actor("officer.a").user_id
+    page = admin.get(f"/admin/users/{uid}").get_data(as_text=True)
+    assert 'data-testid="end-sessions"' in page
+    r = admin.post(f"/admin/users/{uid}/sessions/end", data={"csrf_token": csrf_token(admin, f"/admin/users/{uid}")})
+    assert r.status_code == 302 and not _in(officer) and _in(admin)
+    with world.ctx.uow(write=False) as uow:
+        event = uow.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.sessions_end"))
+        assert event.after["username"] == "officer.a" and event.actor_id == world.actor("admin").user_id
+    stranger = app.test_client()
+    login(stranger, "officer.b")
+    r = stranger.post(f"/admin/users/{uid}/sessions/end", data={"csrf_token": csrf_token(stranger, "/")})
+    assert r.status_code == 403
+
+
+def test_idle_and_absolute_timeouts(app):
+    client = app.test_client()
+    with time_machine.travel(T0, tick=False) as clock:
+        login(client, "officer.a")
+        clock.shift(timedelta(minutes=29))
+        assert _in(client)
+        clock.shift(timedelta(minutes=31))  # 31 idle minutes
+        assert not _in(client)
+        login(client, "officer.a")
+        for _ in range(23):  # busy all day: a request every 20 minutes for 7 h 40 min
+            clock.shift(timedelta(minutes=20))
+            assert _in(client)
+        clock.shift(timedelta(minutes=21))  # 8 h 1 min after login
+        assert not _in(client)
+
+
+def test_guessing_the_current_password_is_limited(app):
+    client = app.test_client()
+    login(client, "officer.a")
+    codes = [_change_password(client, f"guess-{i}", "new-password-456").status_code for i in range(6)]
+    assert codes == [400] * 5 + [429]
+    assert _change_password(client, "password-123", "new-password-456").status_code == 429  # even the right one
