@@ -63,6 +63,7 @@ def load_demo(module_name: str):
 def build(settings: Settings | None = None, **engine_kwargs) -> Context:
     settings = settings or Settings.from_env()
     handlers, helpers = load_glue(settings.handlers_module)
+    engine_kwargs.setdefault("busy_ms", settings.sqlite_busy_ms)
     db = make_engine(settings.database_url, **engine_kwargs)
     return Context(settings=settings, db=db, sessions=make_session_factory(db),
                    runtime=Runtime(handlers, helpers, settings.script_timeout), handlers=handlers, helpers=helpers)

@@ -20,9 +20,9 @@ def locked_at_begin(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, busy_ms: int = 30000, **kwargs) -> Engine:
     if url.startswith("sqlite"):
-        return _sqlite_engine(url, **kwargs)
+        return _sqlite_engine(url, busy_ms=busy_ms, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
@@ -32,7 +32,8 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     connect_args = kwargs.pop("connect_args", {})
-    connect_args.setdefault("timeout", 30)
+    busy_ms = int(kwargs.pop("busy_ms", 30000))  # how long a writer waits for the lock before a 503
+    connect_args.setdefault("timeout", busy_ms / 1000)
     connect_args.setdefault("check_same_thread", False)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
 
@@ -44,7 +45,7 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={busy_ms}")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -27,6 +27,12 @@ class Conflict(SlaflowError):
     code = "conflict"
 
 
+class Unavailable(SlaflowError):
+    """The database cannot take the request now (locked, read-only, unreachable): try again shortly."""
+
+    code = "unavailable"
+
+
 class InvalidInput(SlaflowError):
     code = "invalid_input"
 

@@ -6,7 +6,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from .db import WRITE_OPTION
-from .errors import Conflict
+from .errors import Conflict, Unavailable
+
+_UNAVAILABLE = ("locked", "readonly", "read-only", "could not connect", "connection refused",
+                "server closed the connection", "disk i/o error", "unable to open database")
+
+
+def unavailable(exc: BaseException) -> Unavailable | None:
+    """The typed error for a database that cannot serve now, or None for any other failure."""
+    text = str(exc).lower()
+    # SQLAlchemy's wrapper, or the driver's own (the SQLite BEGIN goes to the driver straight)
+    driver_level = type(exc).__name__ in ("OperationalError", "ReadOnlySqlTransaction", "InterfaceError")
+    if isinstance(exc, OperationalError) or driver_level or "readonly" in text or "read-only" in text:
+        if any(marker in text for marker in _UNAVAILABLE):
+            return Unavailable("the database is busy or read-only; try again shortly")
+    return None
 
 
 class UnitOfWork:
@@ -18,9 +32,16 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
-        if self.write:
-            # SQLite: BEGIN IMMEDIATE takes the write lock now, so concurrent writers queue
-            self.session.connection(execution_options={WRITE_OPTION: True})
+        try:
+            if self.write:
+                # SQLite: BEGIN IMMEDIATE takes the write lock now, so concurrent writers queue
+                self.session.connection(execution_options={WRITE_OPTION: True})
+        except Exception as exc:
+            self.session.close()
+            mapped = unavailable(exc)
+            if mapped is not None:
+                raise mapped from exc
+            raise
         return self
 
     def commit(self) -> None:
@@ -53,6 +74,7 @@ class UnitOfWork:
             raise Conflict("someone else changed this record first; reload and try again") from exc
         if isinstance(exc, IntegrityError):
             raise Conflict("the record already exists or conflicts with another one") from exc
-        if isinstance(exc, OperationalError) and "locked" in str(exc).lower():
-            raise Conflict("the database is busy with another change; try again") from exc
+        mapped = unavailable(exc) if exc is not None else None
+        if mapped is not None:
+            raise mapped from exc
         return False

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine import errors as e
+from engine.uow import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,9 @@ STATUS = {
     e.InvalidInput: 400,
     e.ScriptError: 422,
     e.HandlerError: 502,
+    e.Unavailable: 503,
 }
+RETRY_AFTER = "30"  # seconds, with a 503
 
 
 def status_for(exc: e.SlaflowError) -> int:
@@ -41,6 +44,7 @@ def _titles():
         422: _("The data is not valid"),
         500: _("Something went wrong on our side"),
         502: _("A connected service failed"),
+        503: _("The system is temporarily unavailable"),
     }
 
 
@@ -50,12 +54,13 @@ def wants_json() -> bool:
 
 def render_error(status: int, detail: str = "", errors: dict | None = None):
     title = _titles().get(status, _("Error"))
+    headers = {"Retry-After": RETRY_AFTER} if status == 503 else {}
     if wants_json():
         body = {"error": title, "detail": detail}
         if errors:
             body["errors"] = errors
-        return body, status
-    return render_template("error.html", status=status, title=title, detail=detail), status
+        return body, status, headers
+    return render_template("error.html", status=status, title=title, detail=detail), status, headers
 
 
 def _detail(exc: e.SlaflowError) -> str:
@@ -68,6 +73,8 @@ def _detail(exc: e.SlaflowError) -> str:
         return _file_message(exc.details["code"], exc.details.get("params", {}))
     if isinstance(exc, e.InvalidInput):
         return _("Some of the data cannot be accepted.")
+    if isinstance(exc, e.Unavailable):
+        return _("The database is busy or in maintenance. Nothing was saved; please try again in a minute.")
     if isinstance(exc, e.ScriptError):
         return _("The workflow could not continue with this data. Nothing was saved; please inform the "
                  "process designer.")
@@ -101,5 +108,9 @@ def register(app) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc):
+        mapped = unavailable(exc)  # a lock or a read-only database met outside a unit of work
+        if mapped is not None:
+            log.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
+            return render_error(503, _detail(mapped))
         log.exception("unhandled error on %s %s", request.method, request.path)
         return render_error(500)
