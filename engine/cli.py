@@ -154,6 +154,32 @@ def scheduler_cmd():
 
 
 @cli.group()
+def audit():
+    """The audit trail."""
+
+
+@audit.command("verify")
+@click.pass_context
+def audit_verify(click_ctx):
+    """Check the audit chain: exit 1 and name the events rewritten, inserted or removed."""
+    from . import audit as audit_mod
+
+    ctx = _ctx()
+    with ctx.uow(write=False) as uow:
+        result = audit_mod.verify(uow.session, context_mod.audit_key(ctx.settings))
+    th = _lang(click_ctx) == "th"
+    click.echo(f"ตรวจ {result.checked:,} เหตุการณ์ในห่วงโซ่; {result.before_chain:,} เหตุการณ์บันทึกก่อนเริ่มห่วงโซ่"
+                if th else f"{result.checked:,} events checked in the chain; {result.before_chain:,} recorded "
+                           f"before the chain began")
+    for event_id, problem in result.problems:
+        click.echo(f"  event {event_id}: {problem}", err=True)
+    if not result.intact:
+        click.echo("ห่วงโซ่ถูกแก้ไข" if th else "the audit trail has been tampered with", err=True)
+        raise SystemExit(1)
+    click.echo("ห่วงโซ่ครบถ้วน ไม่มีการแก้ไข" if th else "the audit trail is intact")
+
+
+@cli.group()
 def kpi():
     """KPI schemes and scores."""
 

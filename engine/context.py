@@ -60,10 +60,17 @@ def load_demo(module_name: str):
     return importlib.import_module(name) if name else None
 
 
+def audit_key(settings: Settings) -> bytes:
+    """The key that seals the audit chain, derived from the secret key (never stored in the database)."""
+    import hashlib
+
+    return hashlib.sha256(b"slaflow-audit-chain\n" + (settings.secret_key or "").encode()).digest()
+
+
 def build(settings: Settings | None = None, **engine_kwargs) -> Context:
     settings = settings or Settings.from_env()
     handlers, helpers = load_glue(settings.handlers_module)
     engine_kwargs.setdefault("busy_ms", settings.sqlite_busy_ms)
     db = make_engine(settings.database_url, **engine_kwargs)
-    return Context(settings=settings, db=db, sessions=make_session_factory(db),
+    return Context(settings=settings, db=db, sessions=make_session_factory(db, audit_key(settings)),
                    runtime=Runtime(handlers, helpers, settings.script_timeout), handlers=handlers, helpers=helpers)

@@ -57,5 +57,6 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+def make_session_factory(engine: Engine, audit_key: bytes = b"") -> sessionmaker[Session]:
+    """Sessions for units of work; ``audit_key`` seals the audit chain (engine.audit)."""
+    return sessionmaker(bind=engine, expire_on_commit=False, future=True, info={"audit_key": audit_key})

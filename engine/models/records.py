@@ -31,6 +31,19 @@ class AuditEvent(Base):
     before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     comment: Mapped[str] = mapped_column(Text, default="")
+    # the chain: HMAC of the previous event's hash and this event's content (engine.audit)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class AuditChain(Base):
+    """The head of the audit chain: the last event's id and hash. Its one row is locked by every append,
+    so events chain in commit order on PostgreSQL too, and events removed at the end are noticed."""
+
+    __tablename__ = "audit_chain"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(BigIntId, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 class Notification(Base):
