@@ -56,7 +56,7 @@ def test_a_rewritten_event_is_named(trail):
     victim = ids[len(ids) // 2]
     row = db.execute("SELECT * FROM audit_event WHERE id = ?", (victim,)).fetchone()
     columns = [c[1] for c in db.execute("PRAGMA table_info(audit_event)")]
-    forged = dict(zip(columns, row))
+    forged = dict(zip(columns, row, strict=True))
     forged["comment"] = "ไม่มีอะไรเกิดขึ้น"
     marks = ",".join("?" * len(columns))
     db.execute(f"INSERT OR REPLACE INTO audit_event ({','.join(columns)}) VALUES ({marks})",
