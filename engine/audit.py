@@ -40,19 +40,42 @@ def digest(key: bytes, prev_hash: str, row) -> str:
 
 def record(session: Session, actor: Actor, action: str, *, agency_id=None, instance_id=None, task_id=None,
            before=None, after=None, comment: str = "") -> None:
-    """Append one event in the use case's transaction (it commits or rolls back with the change)."""
+    """Add one event to the use case's transaction: it is written, chained, when the transaction commits
+    (and never when it rolls back)."""
     session.flush()  # the records it names may still be waiting in the session
-    row = dict(at=utcnow(), actor_id=actor.user_id, action=action, agency_id=agency_id, instance_id=instance_id,
-               task_id=task_id, before=before, after=after, comment=comment)
+    session.info.setdefault(_PENDING, []).append(dict(
+        at=utcnow(), actor_id=actor.user_id, action=action, agency_id=agency_id, instance_id=instance_id,
+        task_id=task_id, before=before, after=after, comment=comment))
+
+
+_PENDING = "audit_pending"
+
+
+@event.listens_for(Session, "before_commit")
+def _append_chained(session: Session) -> None:
+    """Write the transaction's events at its very end, one after another on the chain's head row. The head
+    is the last lock a transaction takes, so it never waits for a lock while holding the head."""
+    rows = session.info.pop(_PENDING, None)
+    if not rows:
+        return
     conn = session.connection()
-    prev = conn.execute(_HEAD).scalar()  # locks the head: appends chain one after another
+    prev = conn.execute(_HEAD).scalar()  # locks the head until this transaction ends
     if prev is None:
         conn.execute(_START_HEAD, {"id": 1, "last_event_id": 0, "last_hash": ""})
         prev = ""
-    row["prev_hash"], row["hash"] = prev, digest(session.info.get(KEY_INFO, b""), prev, row)
-    # before/after left out when empty: SQL NULL, not JSON null
-    new_id = conn.execute(_INSERT, {k: v for k, v in row.items() if v is not None}).inserted_primary_key[0]
-    conn.execute(_MOVE_HEAD, {"last_event_id": new_id, "last_hash": row["hash"]})
+    key = session.info.get(KEY_INFO, b"")
+    new_id = 0
+    for row in rows:
+        row["prev_hash"], row["hash"] = prev, digest(key, prev, row)
+        # before/after left out when empty: SQL NULL, not JSON null
+        new_id = conn.execute(_INSERT, {k: v for k, v in row.items() if v is not None}).inserted_primary_key[0]
+        prev = row["hash"]
+    conn.execute(_MOVE_HEAD, {"last_event_id": new_id, "last_hash": prev})
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 @dataclass

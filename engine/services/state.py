@@ -49,7 +49,7 @@ _DROP_TIMERS = (update(_deadline).where(_deadline.c.id.in_(bindparam("ids", expa
 def load_instance(session: Session, instance_id: int, lock: bool = True) -> Instance | None:
     stmt = select(Instance).where(Instance.id == instance_id)
     if lock:
-        stmt = stmt.with_for_update(of=Instance)
+        stmt = stmt.with_for_update(of=Instance, key_share=True)  # FOR NO KEY UPDATE: references go on
     return session.scalar(stmt)
 
 

@@ -102,7 +102,7 @@ _INSTANCE_OF_TASK = (Instance.id == select(HumanTask.instance_id).where(HumanTas
                      .scalar_subquery())
 _INSTANCE_AND_OPEN_TASKS = (select(Instance, HumanTask).join(HumanTask, HumanTask.instance_id == Instance.id)
                             .where(_INSTANCE_OF_TASK, HumanTask.status == "open"))
-_LOCK_INSTANCE = select(Instance.id).where(_INSTANCE_OF_TASK).with_for_update()
+_LOCK_INSTANCE = select(Instance.id).where(_INSTANCE_OF_TASK).with_for_update(key_share=True)
 _INSERT_SUBMISSION = insert(Submission.__table__)
 _COMPLETE_TASK = (update(HumanTask.__table__)
                   .where(HumanTask.__table__.c.id == bindparam("_id"), HumanTask.__table__.c.status == "open")
