@@ -45,7 +45,7 @@ def record(session: Session, actor: Actor, action: str, *, agency_id=None, insta
     session.flush()  # the records it names may still be waiting in the session
     session.info.setdefault(_PENDING, []).append(dict(
         at=utcnow(), actor_id=actor.user_id, action=action, agency_id=agency_id, instance_id=instance_id,
-        task_id=task_id, before=before, after=after, comment=comment))
+        task_id=task_id, before=before or None, after=after or None, comment=comment))  # {} stored as NULL
 
 
 _PENDING = "audit_pending"

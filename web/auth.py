@@ -136,7 +136,7 @@ def login():
             flash(_("Too many failed attempts. Please wait a few minutes and try again."), "error")
             status = 429
         else:
-            actor = accounts.authenticate(ctx, form.username.data, form.password.data)
+            actor = accounts.authenticate(ctx, form.username.data, form.password.data, request.remote_addr or "")
             if actor is None:
                 LIMITER.fail(keys)
                 flash(_("Wrong username or password."), "error")

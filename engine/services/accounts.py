@@ -12,17 +12,25 @@ from ..passwords import hash_password, needs_rehash, verify_password
 from ..roles import ADMIN, AGENCY_ROLES, EVALUATOR, ROLES
 
 
-def authenticate(ctx: Context, username: str, password: str) -> Actor | None:
+def authenticate(ctx: Context, username: str, password: str, address: str = "") -> Actor | None:
+    """The actor for a right user name and password; a failure is recorded in the audit trail too (the
+    name tried and the address, never the password)."""
     username = (username or "").strip().lower()
     with ctx.uow() as uow:
         user = uow.session.scalar(select(User).where(func.lower(User.username) == username))
         ok = verify_password(user.password_hash if user else None, password or "")
         if not ok or user is None or not user.active:
+            why = "unknown user" if user is None else ("inactive" if not user.active else "wrong password")
+            audit.record(uow.session, Actor.system("login"), "login.failed",
+                         agency_id=user.agency_id if user else None,
+                         after={"username": username[:64], "address": (address or "")[:64], "reason": why})
+            uow.commit()
             return None
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         actor = Actor.from_user(user, _oversees(uow.session, user.agency_id, user.roles))
-        audit.record(uow.session, actor, "login", agency_id=user.agency_id)
+        audit.record(uow.session, actor, "login", agency_id=user.agency_id,
+                     after={"username": user.username, "address": (address or "")[:64]})
         uow.commit()
         return actor
 
@@ -243,7 +251,7 @@ def update_user(ctx: Context, actor: Actor, user_id: int, display_name: str, ema
             user.session_epoch = (user.session_epoch or 0) + 1  # a reset, new roles or deactivation: log in again
         if new_password:
             a["password_reset"] = True
-        # the target of the change is named, whatever changed
-        a.update({"user_id": user.id, "username": user.username})
-        audit.record(s, actor, "user.update", agency_id=agency_id, before=b, after=a)
+        if a or b:  # nothing changed: no event
+            a.update({"user_id": user.id, "username": user.username})  # whose account, whatever changed
+            audit.record(s, actor, "user.update", agency_id=agency_id, before=b, after=a)
         uow.commit()

@@ -95,3 +95,22 @@ def test_guessing_the_current_password_is_limited(app):
     codes = [_change_password(client, f"guess-{i}", "new-password-456").status_code for i in range(6)]
     assert codes == [400] * 5 + [429]
     assert _change_password(client, "password-123", "new-password-456").status_code == 429  # even the right one
+
+
+def test_failed_logins_and_logouts_are_in_the_audit_trail(app, world):
+    client = app.test_client()
+    token = csrf_token(client)
+    r = client.post("/login", data={"username": "officer.a", "password": "wrong-password", "csrf_token": token})
+    assert r.status_code == 401
+    client.post("/login", data={"username": "nobody", "password": "x", "csrf_token": token})
+    login(client, "officer.a")
+    _logout(client)
+    with world.ctx.uow(write=False) as uow:
+        failed = [e.after for e in uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "login.failed"))]
+        assert [(f["username"], f["reason"]) for f in failed] == [("officer.a", "wrong password"),
+                                                                 ("nobody", "unknown user")]
+        assert "wrong-password" not in str(failed)  # the password tried is never stored
+        ended = uow.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.sessions_end"))
+        assert ended.after["reason"] == "logout"
+        empty = uow.session.scalar(select(AuditEvent).where((AuditEvent.after == {}) | (AuditEvent.before == {})))
+        assert empty is None  # no event with an empty before or after
