@@ -93,6 +93,7 @@ class Settings:
     login_window_seconds: int = 300
     session_idle_minutes: int = 30      # a session unused this long ends
     session_max_hours: int = 8          # a session ends this long after login, used or not
+    trusted_proxies: int = 0            # reverse proxies in front whose X-Forwarded-For/-Proto are believed
     sqlite_busy_ms: int = 30000         # SQLite: how long a write waits for the lock, then "try again" (503)
     extra: dict = field(default_factory=dict)
 
@@ -137,6 +138,7 @@ class Settings:
             session_idle_minutes=_int(env, "SLAFLOW_SESSION_IDLE_MINUTES", 30),
             session_max_hours=_int(env, "SLAFLOW_SESSION_MAX_HOURS", 8),
             sqlite_busy_ms=_int(env, "SLAFLOW_SQLITE_BUSY_MS", 30000),
+            trusted_proxies=_int(env, "SLAFLOW_TRUSTED_PROXIES", 0),
         )
 
     def replace(self, **changes) -> Settings:

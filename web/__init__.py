@@ -7,6 +7,7 @@ from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from engine import context as context_mod
@@ -62,6 +63,9 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
         BABEL_DEFAULT_LOCALE=settings.language,
         BABEL_DEFAULT_TIMEZONE=settings.timezone,
     )
+    if settings.trusted_proxies > 0:  # the client's address and scheme as the proxies in front saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies,
+                                x_host=settings.trusted_proxies)
     app.json.sort_keys = False  # form schemas keep their field order on the page
     app.extensions["slaflow"] = ctx or context_mod.build(settings)
 

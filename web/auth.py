@@ -1,9 +1,7 @@
 """Login, logout and password change."""
 from __future__ import annotations
 
-import threading
 import time
-from collections import defaultdict, deque
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -15,7 +13,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from engine.errors import InvalidInput
-from engine.services import accounts
+from engine.services import accounts, login_limits
 
 bp = Blueprint("auth", __name__)
 
@@ -72,36 +70,25 @@ class PasswordForm(FlaskForm):
 
 
 class LoginLimiter:
-    """Refuses logins after too many failures for one username or address within a window.
+    """The login limits of ``engine.services.login_limits`` (in the database: every worker counts the
+    same failures), with this app's settings."""
 
-    Kept per web process; several workers each count on their own.
-    """
+    @staticmethod
+    def _ctx():
+        from .context import engine_context
 
-    def __init__(self):
-        self._fails: dict[str, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
+        return engine_context()
 
-    def _trim(self, key: str, window: int, now: float) -> deque:
-        q = self._fails[key]
-        while q and q[0] < now - window:
-            q.popleft()
-        return q
-
-    def blocked(self, keys, limit: int, window: int) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            return any(len(self._trim(k, window, now)) >= limit for k in keys)
+    def blocked(self, keys) -> bool:
+        ctx = self._ctx()
+        return login_limits.blocked(ctx, keys, ctx.settings.login_max_attempts, ctx.settings.login_window_seconds)
 
     def fail(self, keys) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for k in keys:
-                self._fails[k].append(now)
+        ctx = self._ctx()
+        login_limits.fail(ctx, keys, ctx.settings.login_window_seconds)
 
     def reset(self, keys) -> None:
-        with self._lock:
-            for k in keys:
-                self._fails.pop(k, None)
+        login_limits.reset(self._ctx(), keys)
 
 
 LIMITER = LoginLimiter()
@@ -130,9 +117,8 @@ def login():
     status = 200
     if form.validate_on_submit():
         ctx = engine_context()
-        settings = ctx.settings
         keys = ("u:" + form.username.data.strip().lower(), "ip:" + (request.remote_addr or "-"))
-        if LIMITER.blocked(keys, settings.login_max_attempts, settings.login_window_seconds):
+        if LIMITER.blocked(keys):
             flash(_("Too many failed attempts. Please wait a few minutes and try again."), "error")
             status = 429
         else:
@@ -178,12 +164,11 @@ def password():
 
     form = PasswordForm()
     status = 200
-    settings = engine_context().settings
     keys = (f"pw:{current_user.actor.user_id}",)  # guessing the current password is limited like logins
     if request.method == "POST":
         if not form.validate_on_submit():
             status = 400
-        elif LIMITER.blocked(keys, settings.login_max_attempts, settings.login_window_seconds):
+        elif LIMITER.blocked(keys):
             flash(_("Too many failed attempts. Please wait a few minutes and try again."), "error")
             status = 429
         else:

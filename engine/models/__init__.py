@@ -3,7 +3,7 @@ from .accounts import Agency, User, UserRole  # noqa: F401
 from .base import Base, BigIntId, UTCDateTime, utcnow  # noqa: F401
 from .measurement import ServiceMonth, ServiceRecord  # noqa: F401
 from .public import Complaint, MailOut, PublicSla, PublicSlaVersion, Survey, SurveyResponse  # noqa: F401
-from .records import AuditChain, AuditEvent, Notification  # noqa: F401
+from .records import AuditChain, AuditEvent, LoginFailure, Notification  # noqa: F401
 from .scoring import KpiScheme, KpiScore, ScoreCorrection  # noqa: F401
 from .timekeeping import (  # noqa: F401
     CalendarDay,

@@ -72,3 +72,14 @@ class Notification(Base):
     email_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     email_error: Mapped[str] = mapped_column(Text, default="", server_default="")
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class LoginFailure(Base):
+    """A failed login or wrong current password, by key (``u:<name>``, ``ip:<address>``, ``pw:<user id>``):
+    counted in the database so every web worker sees the same limits."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_key", "key", "at"),)
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(160))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -114,3 +114,41 @@ def test_failed_logins_and_logouts_are_in_the_audit_trail(app, world):
         assert ended.after["reason"] == "logout"
         empty = uow.session.scalar(select(AuditEvent).where((AuditEvent.after == {}) | (AuditEvent.before == {})))
         assert empty is None  # no event with an empty before or after
+
+
+def test_login_limits_are_shared_by_workers_and_per_user_name(world):
+    from web import create_app
+
+    first, second = create_app(ctx=world.ctx), create_app(ctx=world.ctx)  # two web workers, one database
+    office = {"REMOTE_ADDR": "10.1.1.1"}  # everybody at one office comes from one address
+    for attempt in range(5):
+        client = (first if attempt % 2 else second).test_client()
+        token = csrf_token(client)
+        r = client.post("/login", data={"username": "officer.a", "password": "wrong", "csrf_token": token},
+                        environ_base=office)
+        assert r.status_code == 401
+    for app in (first, second):
+        client = app.test_client()
+        r = client.post("/login", data={"username": "officer.a", "password": "password-123",
+                                        "csrf_token": csrf_token(client)}, environ_base=office)
+        assert r.status_code == 429  # blocked on every worker
+    colleague = second.test_client()
+    r = colleague.post("/login", data={"username": "officer.a2", "password": "password-123",
+                                       "csrf_token": csrf_token(colleague)}, environ_base=office)
+    assert r.status_code == 302  # a colleague at the same address is not locked out
+
+
+def test_the_address_behind_a_trusted_proxy(world):
+    from dataclasses import replace
+
+    from web import create_app
+
+    app = create_app(ctx=replace(world.ctx, settings=world.ctx.settings.replace(trusted_proxies=1)))
+    client = app.test_client()
+    r = client.post("/login", data={"username": "officer.a", "password": "password-123",
+                                    "csrf_token": csrf_token(client)},
+                    headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert r.status_code == 302
+    with world.ctx.uow(write=False) as uow:
+        event = uow.session.scalar(select(AuditEvent).where(AuditEvent.action == "login").order_by(AuditEvent.id.desc()))
+        assert event.after["address"] == "203.0.113.9"

@@ -5,14 +5,12 @@ import re
 import pytest
 
 from web import create_app
-from web.auth import LIMITER
 
 
 @pytest.fixture
 def app(world):
     app = create_app(ctx=world.ctx)
     app.config.update(TESTING=True)
-    LIMITER._fails.clear()
     return app
 
 
