@@ -93,6 +93,8 @@ class Settings:
     login_window_seconds: int = 300
     session_idle_minutes: int = 30      # a session unused this long ends
     session_max_hours: int = 8          # a session ends this long after login, used or not
+    quota_instance_bytes: int = 500 * 1024 * 1024     # evidence per workflow
+    quota_agency_bytes: int = 10 * 1024 * 1024 * 1024  # evidence per agency, all workflows
     trusted_proxies: int = 0            # reverse proxies in front whose X-Forwarded-For/-Proto are believed
     sqlite_busy_ms: int = 30000         # SQLite: how long a write waits for the lock, then "try again" (503)
     extra: dict = field(default_factory=dict)
@@ -139,6 +141,8 @@ class Settings:
             session_max_hours=_int(env, "SLAFLOW_SESSION_MAX_HOURS", 8),
             sqlite_busy_ms=_int(env, "SLAFLOW_SQLITE_BUSY_MS", 30000),
             trusted_proxies=_int(env, "SLAFLOW_TRUSTED_PROXIES", 0),
+            quota_instance_bytes=_int(env, "SLAFLOW_QUOTA_INSTANCE_BYTES", 500 * 1024 * 1024),
+            quota_agency_bytes=_int(env, "SLAFLOW_QUOTA_AGENCY_BYTES", 10 * 1024 * 1024 * 1024),
         )
 
     def replace(self, **changes) -> Settings:

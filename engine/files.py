@@ -1,4 +1,4 @@
-"""Evidence files: type and size checks, random names outside the web root, references in form data."""
+"""Evidence files: type, size and content checks, random names outside the web root, references in form data."""
 from __future__ import annotations
 
 import hashlib
@@ -31,6 +31,7 @@ class CheckedFile:
     content_type: str
     size: int
     sha256: str
+    data: bytes  # what to store: images re-encoded, everything else as uploaded
 
 
 def clean_name(name: str) -> str:
@@ -51,7 +52,96 @@ def check(name: str, data: bytes, max_bytes: int) -> CheckedFile:
     content_type, magics = ALLOWED[ext]
     if not any(data.startswith(m) for m in magics):
         raise FileRefused("file_content", ext=ext)
-    return CheckedFile(name, content_type, len(data), hashlib.sha256(data).hexdigest())
+    data = _INSPECT[ext](data, ext)
+    return CheckedFile(name, content_type, len(data), hashlib.sha256(data).hexdigest(), data)
+
+
+# Beyond the first bytes: each kind is opened the way its reader would, and refused when it is not what it
+# claims, carries active content, or unpacks to far more than it weighs.
+MAX_PIXELS = 60_000_000           # an image larger than this is a decompression bomb, not evidence
+MAX_UNPACKED = 200 * 1024 * 1024  # an Office file's parts together
+MAX_PARTS = 5_000
+OFFICE_MAIN = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml", ".pptx": "ppt/presentation.xml"}
+PDF_ACTIVE = (b"/JavaScript", b"/JS ", b"/JS(", b"/JS<", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
+
+
+def _pdf(data: bytes, ext: str) -> bytes:
+    import io
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    if any(marker in data for marker in PDF_ACTIVE):
+        raise FileRefused("file_active", ext=ext)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted or len(reader.pages) < 1:
+            raise FileRefused("file_content", ext=ext)
+        reader.pages[0].mediabox  # noqa: B018 - reading the first page proves the page tree is sound
+    except FileRefused:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError):
+        raise FileRefused("file_content", ext=ext) from None
+    return data
+
+
+def _image(data: bytes, ext: str) -> bytes:
+    """Opened, decoded and written again: what is stored is pixels only (no appended payload, no EXIF
+    with the photographer's location)."""
+    import io
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    fmt = "PNG" if ext == ".png" else "JPEG"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format != fmt or probe.width * probe.height > MAX_PIXELS:
+                    raise FileRefused("file_content", ext=ext)
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as img:
+                img.load()
+                if fmt == "JPEG" and img.mode not in ("RGB", "L"):
+                    img = img.convert("RGB")
+                out = io.BytesIO()
+                img.save(out, fmt, **({"quality": 92} if fmt == "JPEG" else {"optimize": False}))
+    except FileRefused:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError, OSError,
+            ValueError, SyntaxError):
+        raise FileRefused("file_content", ext=ext) from None
+    return out.getvalue()
+
+
+def _office(data: bytes, ext: str) -> bytes:
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_UNPACKED:
+                raise FileRefused("file_content", ext=ext)
+            if "[Content_Types].xml" not in names or OFFICE_MAIN[ext] not in names:
+                raise FileRefused("file_content", ext=ext)
+            if any(n.lower().endswith("vbaproject.bin") for n in names):
+                raise FileRefused("file_active", ext=ext)  # macros
+            if zf.testzip() is not None:
+                raise FileRefused("file_content", ext=ext)
+    except FileRefused:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise FileRefused("file_content", ext=ext) from None
+    return data
+
+
+_INSPECT = {".pdf": _pdf, ".png": _image, ".jpg": _image, ".jpeg": _image, ".docx": _office, ".xlsx": _office,
+            ".pptx": _office}
 
 
 def write(upload_dir: Path, agency_id: int, data: bytes) -> str:

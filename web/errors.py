@@ -87,6 +87,8 @@ def _file_message(code: str, params: dict) -> str:
         "file_empty": _("The file is empty."),
         "file_too_large": _("The file is too large."),
         "file_content": _("The file's content does not match its name."),
+        "file_active": _("The file carries scripts, macros or embedded files, which are not accepted."),
+        "file_quota": _("The storage for evidence is full. Remove files no longer needed or ask the administrator."),
     }.get(code, _("The file cannot be accepted."))
 
 

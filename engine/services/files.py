@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from .. import audit
 from .. import files as filestore
 from ..actors import Actor
@@ -17,6 +19,8 @@ MESSAGES = {
     "file_empty": "the file is empty",
     "file_too_large": "the file is larger than {limit} bytes",
     "file_content": "the file's content does not match its {ext} name",
+    "file_active": "the {ext} file carries active content (scripts, macros or embedded files)",
+    "file_quota": "the {scope} has used its storage for evidence ({limit} bytes)",
     "file_missing": "the file is missing from storage",
 }
 
@@ -43,7 +47,8 @@ def upload(ctx: Context, actor: Actor, instance_id: int, name: str, data: bytes)
             raise NotFound("instance not found")
         if not (actor.roles & AGENCY_ROLES and actor.agency_id == instance.agency_id):
             raise Forbidden("only the agency's officers and supervisors add evidence")
-        storage_name = filestore.write(ctx.settings.upload_dir, instance.agency_id, data)
+        _check_quota(s, ctx, instance, checked.size)
+        storage_name = filestore.write(ctx.settings.upload_dir, instance.agency_id, checked.data)
         try:
             row = StoredFile(agency_id=instance.agency_id, instance_id=instance.id, original_name=checked.original_name,
                              content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
@@ -58,6 +63,17 @@ def upload(ctx: Context, actor: Actor, instance_id: int, name: str, data: bytes)
             filestore.path_of(ctx.settings.upload_dir, storage_name).unlink(missing_ok=True)
             raise
         return row.id
+
+
+def _check_quota(session, ctx: Context, instance: Instance, size: int) -> None:
+    """Evidence stored per workflow and per agency stays within the quotas (settings)."""
+    quotas = (("workflow", StoredFile.instance_id, instance.id, ctx.settings.quota_instance_bytes),
+              ("agency", StoredFile.agency_id, instance.agency_id, ctx.settings.quota_agency_bytes))
+    for scope, column, key, limit in quotas:
+        used = session.scalar(select(func.coalesce(func.sum(StoredFile.size), 0)).where(column == key))
+        if used + size > limit:
+            raise InvalidInput(MESSAGES["file_quota"].format(scope=scope, limit=limit), field="file",
+                               code="file_quota", params={"scope": scope, "limit": limit})
 
 
 def open_file(ctx: Context, actor: Actor, file_id: int) -> FileInfo:

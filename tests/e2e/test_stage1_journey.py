@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests import samples
 from workflows.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -67,7 +68,7 @@ def test_stage1_send_back_and_approve(live_server, page, tmp_path):
     page.fill("#f-targets-time_value", "15")
     page.select_option("#f-targets-time_unit", "minutes")
     evidence = tmp_path / "ผลสำรวจ.pdf"
-    evidence.write_bytes(b"%PDF-1.4\n% survey\n")
+    evidence.write_bytes(samples.pdf("survey"))
     page.set_input_files("#f-attachments", str(evidence))
     page.wait_for_selector("[data-path='attachments.0'] a")
     page.click("[data-testid=save-draft]")

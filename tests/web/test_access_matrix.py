@@ -6,6 +6,7 @@ import pytest
 
 from engine.models import Document, utcnow
 from engine.services import files, inbox, instances
+from tests import samples
 from tests.conftest import ADMIN, REVIEW
 from tests.web.conftest import csrf_token, login
 
@@ -17,7 +18,7 @@ def records(world):
     ctx = world.ctx
     iid = instances.start(ctx, ADMIN, REVIEW, world.agency_a, "บริการของ ก", 2569)
     task = inbox.list_tasks(ctx, world.actor("officer.a"))[0][0]
-    file_id = files.upload(ctx, world.actor("officer.a"), iid, "หลักฐาน.pdf", b"%PDF-1.4 evidence")
+    file_id = files.upload(ctx, world.actor("officer.a"), iid, "หลักฐาน.pdf", samples.pdf())
     with ctx.uow() as uow:
         doc = Document(instance_id=iid, kind="sla", title="SLA", body="<p>SLA</p>", created_at=utcnow())
         uow.session.add(doc)
@@ -87,7 +88,7 @@ def test_json_endpoints_refuse_other_agencies_and_roles(app, records, user):
     for path in (f"/tasks/{records['task']}/draft", f"/tasks/{records['task']}/submit"):
         assert client.post(path, json={"process_name": "x"}, headers=headers).status_code == expected
     up = client.post(f"/instances/{records['instance']}/files", headers=headers,
-                     data={"file": (__import__("io").BytesIO(b"%PDF-1.4"), "x.pdf")})
+                     data={"file": (__import__("io").BytesIO(samples.pdf()), "x.pdf")})
     assert up.status_code == (404 if expected == 404 else 403)
 
 

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from engine.config import REPO_ROOT
 from engine.models import Deadline, HumanTask, Instance
 from engine.services import files, tasks, timers
+from tests import samples
 
-PDF = b"%PDF-1.4\n% evidence\n"
-JPG = b"\xff\xd8\xff\xe0 photo"
+PDF = samples.pdf()
+JPG = samples.image()
 
 
 def example(form: str) -> dict:
