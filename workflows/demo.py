@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -19,34 +18,10 @@ from engine.models import Complaint, HumanTask, User, utcnow
 from engine.services import accounts, deploy, files, instances, publication, records, scoring, tasks, timers
 from engine.services import complaints as complaint_service
 from engine.services import surveys as survey_service
+from workflows.demo_files import evidence
 
 DEMO_PASSWORD = "slaflow-demo"  # noqa: S105 - published demo password, demo data only
 BKK = ZoneInfo("Asia/Bangkok")
-
-
-@cache
-def _evidence(kind: str) -> bytes:
-    """Real sample evidence: a one-page Thai PDF (WeasyPrint, Sarabun) and a photo (Pillow)."""
-    import io
-
-    if kind == "jpg":
-        from PIL import Image, ImageDraw
-
-        img = Image.new("RGB", (640, 420), (236, 242, 248))
-        draw = ImageDraw.Draw(img)
-        draw.rectangle((40, 40, 600, 380), outline=(31, 78, 140), width=6)
-        draw.rectangle((80, 90, 560, 150), fill=(31, 78, 140))
-        out = io.BytesIO()
-        img.save(out, "JPEG", quality=85)
-        return out.getvalue()
-    import fontpkg_sarabun
-    from weasyprint import HTML
-
-    font = (fontpkg_sarabun.ROOT / "files" / "Sarabun-Regular.ttf").as_uri()
-    html = (f"<style>@font-face {{ font-family: Sarabun; src: url('{font}'); }} body {{ font-family: Sarabun; "
-            "font-size: 16pt; margin: 2cm; }}</style><h1>เอกสารหลักฐานประกอบ (ตัวอย่าง)</h1>"
-            "<p>เอกสารนี้สร้างขึ้นเป็นข้อมูลตัวอย่างของระบบ slaflow ใช้แสดงการแนบหลักฐานในแบบฟอร์ม</p>")
-    return HTML(string=html).write_pdf()
 
 #: (code, name, ministry, province, region, parent code or None)
 AGENCIES = [
@@ -122,7 +97,7 @@ class Story:
         if isinstance(data, dict):
             if "file_id" in data:
                 name = data.get("name") or "หลักฐาน.pdf"
-                body = _evidence("jpg" if name.endswith(".jpg") else "pdf")
+                body = evidence("jpg" if name.endswith(".jpg") else "pdf")
                 return {"file_id": files.upload(self.ctx, self.actors[who], iid, name, body), "name": name}
             return {k: self._with_files(who, iid, v) for k, v in data.items()}
         if isinstance(data, list):
