@@ -92,10 +92,9 @@ class Verification:
 def verify(session: Session, key: bytes, limit_problems: int = 100) -> Verification:
     """Walk the chain in id order: every event's hash must match its content and the previous event."""
     result = Verification()
-    prev, last_id, chain_began = "", 0, False
+    prev, last_sealed, chain_began = "", 0, False
     table = AuditEvent.__table__
     for row in session.connection().execute(select(table).order_by(table.c.id)).mappings():
-        last_id = row["id"]
         if row["hash"] is None:
             if chain_began:
                 result.problems.append((row["id"], "an event without a seal was inserted into the chain"))
@@ -108,11 +107,11 @@ def verify(session: Session, key: bytes, limit_problems: int = 100) -> Verificat
             result.problems.append((row["id"], "the event before this one was removed, or this one inserted"))
         if not hmac.compare_digest(digest(key, row["prev_hash"] or "", row), row["hash"]):
             result.problems.append((row["id"], "the event was rewritten after it was recorded"))
-        prev = row["hash"]
+        prev, last_sealed = row["hash"], row["id"]
         if len(result.problems) >= limit_problems:
             return result
     head = session.execute(select(AuditChain).where(AuditChain.id == 1)).scalar_one_or_none()
-    if head is not None and (head.last_hash != prev or head.last_event_id != last_id):
+    if head is not None and (head.last_hash != prev or head.last_event_id != last_sealed):
         result.problems.append((head.last_event_id, "events were removed from the end of the chain"))
     return result
 

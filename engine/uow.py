@@ -1,7 +1,7 @@
 """Unit of work: one Session and one transaction per use case; nothing is committed elsewhere."""
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -14,12 +14,11 @@ _UNAVAILABLE = ("locked", "readonly", "read-only", "could not connect", "connect
 
 def unavailable(exc: BaseException) -> Unavailable | None:
     """The typed error for a database that cannot serve now, or None for any other failure."""
-    text = str(exc).lower()
-    # SQLAlchemy's wrapper, or the driver's own (the SQLite BEGIN goes to the driver straight)
+    # SQLAlchemy's wrapper, or the driver's own (the SQLite BEGIN goes to the driver straight); never an
+    # error of ours or a script's that merely mentions "read-only"
     driver_level = type(exc).__name__ in ("OperationalError", "ReadOnlySqlTransaction", "InterfaceError")
-    if isinstance(exc, OperationalError) or driver_level or "readonly" in text or "read-only" in text:
-        if any(marker in text for marker in _UNAVAILABLE):
-            return Unavailable("the database is busy or read-only; try again shortly")
+    if (isinstance(exc, DBAPIError) or driver_level) and any(m in str(exc).lower() for m in _UNAVAILABLE):
+        return Unavailable("the database is busy or read-only; try again shortly")
     return None
 
 

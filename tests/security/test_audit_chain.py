@@ -78,3 +78,16 @@ def test_removed_and_inserted_events_are_named(trail):
     db.execute("INSERT INTO audit_event (at, action, comment, prev_hash, hash) VALUES "
                "('2026-11-01 00:00:00.000000', 'user.create', '', '', ?)", ("0" * 64,))
     assert any("rewritten" in p or "inserted" in p for _, p in _verify(world).problems)
+
+
+def test_events_from_before_the_chain_are_counted_not_flagged(trail):
+    world, ids, db = trail
+    # a database upgraded from before the chain: its events have no seal and the head has not moved yet
+    db.execute("DROP TRIGGER audit_event_no_update")
+    db.execute("UPDATE audit_event SET prev_hash = NULL, hash = NULL")
+    db.execute("UPDATE audit_chain SET last_event_id = 0, last_hash = ''")
+    result = _verify(world)
+    assert result.intact and result.before_chain == len(ids) and result.checked == 0
+    accounts.create_agency(world.ctx, ADMIN, "T9", "หน่วยงานหลังเริ่มห่วงโซ่")  # the chain begins here
+    result = _verify(world)
+    assert result.intact and result.checked >= 1

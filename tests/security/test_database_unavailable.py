@@ -56,3 +56,14 @@ def test_writes_meet_a_503_and_reads_go_on(impatient):
         assert uow.session.get(HumanTask, task).draft in (None, {})
     r = client.post(f"/tasks/{task}/draft", json={"data": {"note": "x"}}, headers={"X-CSRFToken": token})
     assert r.status_code == 200  # and writes work again once the lock is gone
+
+
+def test_only_database_errors_become_503():
+    from sqlalchemy.exc import OperationalError
+
+    from engine.errors import ScriptError
+    from engine.uow import unavailable
+
+    assert unavailable(OperationalError("BEGIN", {}, Exception("database is locked"))) is not None
+    assert unavailable(ScriptError("'total' is read-only in this script")) is None
+    assert unavailable(ValueError("attempt to write a readonly database")) is None
