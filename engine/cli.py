@@ -44,6 +44,31 @@ def init_db():
     migrate.upgrade(ctx.db)
     scoring.install_shipped(ctx)
     click.echo(f"database ready at revision {migrate.current_revision(ctx.db)}")
+    if ctx.settings.db_app_role:
+        _grant(ctx, ctx.settings.db_app_role)
+
+
+@cli.group()
+def db():
+    """The database itself."""
+
+
+@db.command("grant-app-role")
+@click.argument("role")
+def db_grant_app_role(role):
+    """Grant ROLE (PostgreSQL) what the web and the scheduler need: audit events only INSERT and SELECT."""
+    _grant(_ctx(), role)
+
+
+def _grant(ctx, role: str) -> None:
+    from .db_roles import RoleError, grant_app_role
+
+    try:
+        statements = grant_app_role(ctx.db, role)
+    except RoleError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"role {role}: {len(statements)} grants; audit_event may only be read and appended to")
 
 
 @cli.command("load-demo")

@@ -72,6 +72,8 @@ class Settings:
     bpmn_max_bytes: int = 2 * 1024 * 1024
     upload_max_bytes: int = 20 * 1024 * 1024
     script_timeout: float = 1.0
+    script_memory_mb: int = 256
+    db_app_role: str = ""  # PostgreSQL: the role the app runs as, granted by init-db after migrating  # address space of the worker process that runs unbounded diagram code
     revision_cap: int = 5
     complaint_days: int = 15
     complaint_retention_days: int = 730
@@ -118,6 +120,8 @@ class Settings:
             bpmn_max_bytes=_int(env, "SLAFLOW_BPMN_MAX_BYTES", 2 * 1024 * 1024),
             upload_max_bytes=_int(env, "SLAFLOW_UPLOAD_MAX_BYTES", 20 * 1024 * 1024),
             script_timeout=_float(env, "SLAFLOW_SCRIPT_TIMEOUT", 1.0),
+            script_memory_mb=_int(env, "SLAFLOW_SCRIPT_MEMORY_MB", 256),
+            db_app_role=env.get("SLAFLOW_DB_APP_ROLE") or "",
             revision_cap=_int(env, "SLAFLOW_REVISION_CAP", 5),
             complaint_days=_int(env, "SLAFLOW_COMPLAINT_DAYS", 15),
             complaint_retention_days=_int(env, "SLAFLOW_COMPLAINT_RETENTION_DAYS", 730),

@@ -1,244 +1,73 @@
-"""Restricted execution of diagram scripts, gateway conditions and timer expressions.
+"""Diagram scripts, gateway conditions and timer expressions as SpiffWorkflow's script environment.
 
-Every piece of code in a diagram is compiled by RestrictedPython's ``compile_restricted`` (which
-refuses dunder names and attribute walks at compile time) and run with guarded builtins, no
-``__import__`` and a time limit. ``safe_globals`` alone is not used: its plain ``getattr`` is
-escapable.
+Compilation and the restrictions live in ``sandbox``. Code that provably cannot run away (conditions,
+counters, calls of calendar helpers) runs here under the time limit; any other code runs in a worker
+process with a memory limit that is killed at the time limit (``script_host``), so a C built-in that
+never returns cannot hold this process.
 """
 from __future__ import annotations
 
-import ast
 import copy
-import datetime as _dt
-import decimal
-import functools
-import math
-import operator
-import sys
-import threading
-import time
 from collections.abc import Callable
-from functools import lru_cache
-from typing import Any
 
-from RestrictedPython import (
-    RestrictingNodeTransformer,
-    compile_restricted_eval,
-    compile_restricted_exec,
-    safe_builtins,
-)
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import (
-    full_write_guard,
-    guarded_iter_unpack_sequence,
-    guarded_unpack_sequence,
-    safer_getattr,
-)
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 
-from .errors import ScriptError, ScriptTimeout
+from . import sandbox
+from .sandbox import check_script, compile_script, uncounted  # noqa: F401 - the engine's entry points
+from .script_host import ScriptHost
 
-SCRIPT_FILENAME = "<diagram script>"
-
-_INPLACE = {
-    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-    "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "<<=": operator.ilshift,
-    ">>=": operator.irshift, "|=": operator.ior, "^=": operator.ixor, "&=": operator.iand,
-}
+_HOST: ScriptHost | None = None
 
 
-def _inplacevar(op: str, x, y):
-    fn = _INPLACE.get(op)
-    if fn is None:
-        raise ScriptError(f"operator {op} is not allowed")
-    return fn(x, y)
-
-
-def _guarded_pow(base, exp, mod=None):
-    if isinstance(exp, int) and isinstance(base, int) and abs(exp) > 10_000:
-        raise ScriptError("exponent too large")
-    return pow(base, exp, mod) if mod is not None else pow(base, exp)
-
-
-_EXTRA_BUILTINS = {
-    name: getattr(__builtins__, name, None) if not isinstance(__builtins__, dict) else __builtins__[name]
-    for name in (
-        "all", "any", "dict", "enumerate", "filter", "list", "map", "max", "min", "reversed",
-        "set", "sorted", "sum", "tuple", "zip", "frozenset",
-    )
-}
-
-
-def _builtins() -> dict[str, Any]:
-    builtins = dict(safe_builtins)
-    builtins.update(_EXTRA_BUILTINS)
-    builtins["pow"] = _guarded_pow
-    for dangerous in ("setattr", "delattr", "__build_class__", "id"):
-        builtins.pop(dangerous, None)
-    return builtins
-
-
-BASE_GLOBALS: dict[str, Any] = {
-    "__builtins__": _builtins(),
-    "_getattr_": safer_getattr,
-    "_getitem_": default_guarded_getitem,
-    "_getiter_": default_guarded_getiter,
-    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
-    "_unpack_sequence_": guarded_unpack_sequence,
-    "_write_": full_write_guard,
-    "_inplacevar_": _inplacevar,
-    "_pow_": _guarded_pow,
-    "datetime": _dt.datetime,
-    "date": _dt.date,
-    "timedelta": _dt.timedelta,
-    "timezone": _dt.timezone,
-    "Decimal": decimal.Decimal,
-    "math": math,
-}
-
-
-class _Policy(RestrictingNodeTransformer):
-    """RestrictedPython's policy, plus ``a ** b`` routed through a guard (huge powers hang the CPU)."""
-
-    def visit_BinOp(self, node):  # noqa: N802 - ast API
-        node = super().visit_BinOp(node)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            call = ast.Call(func=ast.Name("_pow_", ast.Load()), args=[node.left, node.right], keywords=[])
-            return ast.fix_missing_locations(ast.copy_location(call, node))
-        return node
-
-
-class _ImportFinder(ast.NodeVisitor):
-    def __init__(self):
-        self.errors: list[str] = []
-
-    def visit_Import(self, node):  # noqa: N802 - ast API
-        self.errors.append(f"Line {node.lineno}: import is not allowed in diagram scripts")
-
-    visit_ImportFrom = visit_Import
-
-
-@lru_cache(maxsize=2048)
-def compile_script(source: str, mode: str):
-    """Compile restricted code, or raise ScriptError with every reason it was refused."""
-    try:
-        tree = ast.parse(source, mode="eval" if mode == "eval" else "exec")
-    except SyntaxError as exc:
-        raise ScriptError(f"syntax error on line {exc.lineno}: {exc.msg}") from None
-    finder = _ImportFinder()
-    finder.visit(tree)
-    if finder.errors:
-        raise ScriptError("; ".join(finder.errors))
-    compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    result = compiler(source, filename=SCRIPT_FILENAME, policy=_Policy)
-    if result.errors or result.code is None:
-        raise ScriptError("; ".join(result.errors) or "cannot compile")
-    return result.code
-
-
-def check_script(source: str, mode: str = "exec") -> str | None:
-    """Return why ``source`` is refused, or None when it compiles under the restrictions."""
-    try:
-        compile_script(source, mode)
-    except ScriptError as exc:
-        return exc.message
-    return None
-
-
-_ACTIVE = threading.local()  # the time limit of the script running in this thread, if any
-
-
-class _TimeLimit:
-    """Interrupts restricted code that runs longer than ``seconds``, checked at every bytecode of the
-    script (``while 1: pass`` jumps without a new line). Time spent in the helpers the glue provides
-    (calendars, holidays) is trusted work and does not count: see ``uncounted``."""
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-
-    def __enter__(self):
-        self.deadline = time.monotonic() + self.seconds
-        self.previous = sys.gettrace()
-        self.outer = getattr(_ACTIVE, "limit", None)
-        _ACTIVE.limit = self
-        limit = self
-
-        def local(frame, event, arg):
-            if time.monotonic() > limit.deadline:
-                raise ScriptTimeout("the script ran longer than the time limit")
-            return local
-
-        def global_trace(frame, event, arg):
-            if frame.f_code.co_filename == SCRIPT_FILENAME:
-                frame.f_trace_opcodes = True
-                return local
-            return None
-
-        sys.settrace(global_trace)
-        threading.settrace(global_trace)  # only affects threads started by the script (none)
-        return self
-
-    def __exit__(self, *exc):
-        sys.settrace(self.previous)
-        threading.settrace(None)
-        _ACTIVE.limit = self.outer
-        return False
-
-
-def uncounted(helper: Callable) -> Callable:
-    """A helper whose running time is not charged to the script calling it (its first call may warm a
-    holiday calendar, which is the engine's work, not the script's)."""
-
-    @functools.wraps(helper)
-    def wrapper(*args, **kwargs):
-        started = time.monotonic()
-        try:
-            return helper(*args, **kwargs)
-        finally:
-            limit = getattr(_ACTIVE, "limit", None)
-            if limit is not None:
-                limit.deadline += time.monotonic() - started
-
-    return wrapper
+def script_host(memory_mb: int | None = None) -> ScriptHost:
+    """The process's pool of script workers (one per process; ``memory_mb`` applies from the first call)."""
+    global _HOST
+    if _HOST is None:
+        _HOST = ScriptHost(memory_mb or 256)
+    return _HOST
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
-    """SpiffWorkflow script environment that evaluates through RestrictedPython with a time limit."""
+    """Evaluates through RestrictedPython with a time limit; unbounded code in a worker process."""
 
-    def __init__(self, helpers: dict[str, Callable] | None = None, timeout: float = 1.0):
-        env_globals = dict(BASE_GLOBALS)
-        env_globals.update({name: uncounted(fn) if callable(fn) else fn for name, fn in (helpers or {}).items()})
-        super().__init__(env_globals)
+    def __init__(self, helpers: dict[str, Callable] | None = None, timeout: float = 1.0,
+                 host: ScriptHost | None = None):
+        self.helpers = dict(helpers or {})
+        super().__init__(sandbox.environment_globals(self.helpers))
         self.timeout = timeout
+        self.host = host
+        self._helper_names = frozenset(name for name, fn in self.helpers.items() if callable(fn))
+
+    def _host(self) -> ScriptHost:
+        return self.host or script_host()
 
     def evaluate(self, expression, context, external_context=None):
-        code = compile_script(expression.strip(), "eval")
-        my_globals = copy.copy(self.globals)
-        my_globals.update(external_context or {})
-        my_globals.update(context)
-        with _TimeLimit(self.timeout):
-            return eval(code, my_globals)  # noqa: S307 - restricted code object
+        source = expression.strip()
+        compile_script(source, "eval")  # refused code is refused here, before any worker is involved
+        data = dict(external_context or {})
+        data.update(context)
+        if sandbox.is_bounded(source, "eval", self._helper_names):
+            return sandbox.evaluate(source, self.globals, data, self.timeout)
+        return self._host().run("eval", source, data, self.helpers, self.timeout)
 
     def execute(self, script, context, external_context=None):
-        code = compile_script(script, "exec")
+        compile_script(script, "exec")
         self.check_for_overwrite(context, external_context or {})
-        my_globals = copy.copy(self.globals)
-        my_globals.update(external_context or {})
-        context.update(my_globals)
-        try:
-            with _TimeLimit(self.timeout):
-                exec(code, context)  # noqa: S102 - restricted code object
-        finally:
-            self._remove_globals_and_functions_from_context(context, external_context)
+        external = external_context or {}
+        if sandbox.is_bounded(script, "exec", self._helper_names):
+            work = dict(context)
+            work.update(external)
+            sandbox.execute(script, self.globals, work, self.timeout)
+        else:
+            data = copy.copy(context)
+            data.update(external)
+            work = self._host().run("exec", script, data, self.helpers, self.timeout)
+        for key in external:
+            work.pop(key, None)
+        context.clear()
+        context.update(work)
         return True
-
-    def _remove_globals_and_functions_from_context(self, context, external_context=None):
-        for key in list(context):
-            if key.startswith("_") or key in self.globals or callable(context[key]) or (
-                external_context and key in external_context
-            ):
-                context.pop(key)
 
 
 class SlaflowScriptEngine(PythonScriptEngine):

@@ -13,7 +13,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from engine.errors import InvalidInput
-from engine.services import accounts, login_limits
+from engine.services import accounts, rate_limits
 
 bp = Blueprint("auth", __name__)
 
@@ -70,7 +70,7 @@ class PasswordForm(FlaskForm):
 
 
 class LoginLimiter:
-    """The login limits of ``engine.services.login_limits`` (in the database: every worker counts the
+    """The login limits of ``engine.services.rate_limits`` (in the database: every worker counts the
     same failures), with this app's settings."""
 
     @staticmethod
@@ -81,14 +81,14 @@ class LoginLimiter:
 
     def blocked(self, keys) -> bool:
         ctx = self._ctx()
-        return login_limits.blocked(ctx, keys, ctx.settings.login_max_attempts, ctx.settings.login_window_seconds)
+        return rate_limits.blocked(ctx, keys, ctx.settings.login_max_attempts, ctx.settings.login_window_seconds)
 
     def fail(self, keys) -> None:
         ctx = self._ctx()
-        login_limits.fail(ctx, keys, ctx.settings.login_window_seconds)
+        rate_limits.fail(ctx, keys, ctx.settings.login_window_seconds)
 
     def reset(self, keys) -> None:
-        login_limits.reset(self._ctx(), keys)
+        rate_limits.reset(self._ctx(), keys)
 
 
 LIMITER = LoginLimiter()

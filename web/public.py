@@ -105,30 +105,16 @@ def poster(agency_code: str, slug: str):
 
 
 class AddressLimiter:
-    """At most ``limit`` answers per address in ``window`` seconds (counted in this web process)."""
+    """At most ``limit`` answers per address in ``window`` seconds, counted in the database (every web
+    worker sees the same count)."""
 
     def __init__(self, limit: int = 30, window: int = 600):
-        import threading
-        from collections import defaultdict, deque
-
         self.limit, self.window = limit, window
-        self._hits: dict[str, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
 
     def allow(self, address: str) -> bool:
-        import time
+        from engine.services import rate_limits
 
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits[address]
-            while hits and now - hits[0] > self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return False
-            hits.append(now)
-            if len(self._hits) > 100_000:  # forget the oldest addresses rather than grow without bound
-                self._hits.pop(next(iter(self._hits)))
-            return True
+        return rate_limits.take(engine_context(), address, self.limit, self.window)
 
 
 LIMITER = AddressLimiter()

@@ -152,3 +152,25 @@ def test_the_address_behind_a_trusted_proxy(world):
     with world.ctx.uow(write=False) as uow:
         event = uow.session.scalar(select(AuditEvent).where(AuditEvent.action == "login").order_by(AuditEvent.id.desc()))
         assert event.after["address"] == "203.0.113.9"
+
+
+def test_public_submissions_are_limited_per_address_across_workers(world, tmp_path):
+    """Survey answers and complaints per address are counted in the database: a second web worker (a
+    second engine on the same database) sees the first one's count; the window passes for everybody."""
+    from datetime import timedelta
+
+    from engine import context as context_mod
+    from engine.models import utcnow
+    from engine.services import rate_limits
+
+    other_worker = context_mod.build(world.ctx.settings)
+    now = utcnow()
+    allowed = [rate_limits.take(ctx, "203.0.113.7", 3, 600, now=now)
+               for ctx in (world.ctx, other_worker, world.ctx, other_worker)]
+    assert allowed == [True, True, True, False]
+    assert rate_limits.take(world.ctx, "203.0.113.8", 3, 600, now=now)  # another address is not affected
+    assert rate_limits.take(other_worker, "203.0.113.7", 3, 600, now=now + timedelta(seconds=601))
+    # logins' pruning never forgets public counts, nor the other way round
+    rate_limits.fail(world.ctx, ["user:someone"], 60, now=now + timedelta(seconds=601))
+    assert not rate_limits.take(world.ctx, "203.0.113.7", 1, 600, now=now + timedelta(seconds=602))
+    other_worker.close()

@@ -1,5 +1,7 @@
-"""Limits on guessing passwords, kept in the database so that every web worker counts the same failures.
+"""Rate limits kept in the database, so that every web worker counts the same: failed logins, and the
+public's survey answers and complaints per address.
 
+Logins: 
 A user name is blocked after ``limit`` failures within ``window`` seconds; an address only after ten
 times as many, so one person's typing on a shared office address never locks out the others there,
 while spraying many names from one address is still stopped.
@@ -14,6 +16,7 @@ from ..context import Context
 from ..models import LoginFailure, utcnow
 
 ADDRESS_FACTOR = 10
+PUBLIC = "public:"
 
 
 def _limit_for(key: str, limit: int) -> int:
@@ -36,7 +39,8 @@ def fail(ctx: Context, keys, window: int, now: datetime | None = None) -> None:
     with ctx.uow() as uow:
         uow.session.execute(insert(LoginFailure), [{"key": k[:160], "at": now} for k in keys])
         # failures older than the window count for nothing: keep the table small
-        uow.session.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(seconds=max(window, 60))))
+        uow.session.execute(delete(LoginFailure).where(~LoginFailure.key.startswith(PUBLIC),
+                                                       LoginFailure.at < now - timedelta(seconds=max(window, 60))))
         uow.commit()
 
 
@@ -48,3 +52,22 @@ def reset(ctx: Context, keys) -> None:
     with ctx.uow() as uow:
         uow.session.execute(delete(LoginFailure).where(LoginFailure.key.in_(names)))
         uow.commit()
+
+
+def take(ctx: Context, address: str, limit: int, window: int, now: datetime | None = None) -> bool:
+    """Count one public submission from ``address``; False (and nothing counted) when it already made
+    ``limit`` within ``window`` seconds."""
+    now = now or utcnow()
+    key = (PUBLIC + address)[:160]
+    since = now - timedelta(seconds=window)
+    with ctx.uow() as uow:
+        used = uow.session.scalar(select(func.count()).select_from(LoginFailure)
+                                  .where(LoginFailure.key == key, LoginFailure.at > since))
+        if used >= limit:
+            return False
+        uow.session.execute(insert(LoginFailure), [{"key": key, "at": now}])
+        if used == 0:  # a new address: forget the ones whose window has passed
+            uow.session.execute(delete(LoginFailure).where(LoginFailure.key.startswith(PUBLIC),
+                                                           LoginFailure.at <= since))
+        uow.commit()
+    return True
