@@ -72,8 +72,8 @@ class Settings:
     bpmn_max_bytes: int = 2 * 1024 * 1024
     upload_max_bytes: int = 20 * 1024 * 1024
     script_timeout: float = 1.0
-    script_memory_mb: int = 256
-    db_app_role: str = ""  # PostgreSQL: the role the app runs as, granted by init-db after migrating  # address space of the worker process that runs unbounded diagram code
+    script_memory_mb: int = 256  # address space of the worker process that runs unbounded diagram code
+    db_app_role: str = ""  # PostgreSQL: the role the app runs as, granted by init-db after migrating
     revision_cap: int = 5
     complaint_days: int = 15
     complaint_retention_days: int = 730

@@ -132,6 +132,8 @@ class Runtime:
         return wf
 
     def dump(self, wf: BpmnWorkflow) -> str:
+        """The instance's state, without the tasks of loop iterations that are over (``compact``)."""
+        compact(wf)
         return SERIALIZER.serialize_json(wf)
 
     def advance(self, wf: BpmnWorkflow) -> None:
@@ -220,6 +222,65 @@ class Runtime:
     @staticmethod
     def has_waiting_events(wf: BpmnWorkflow) -> bool:
         return bool(_waiting_event_tasks(wf))
+
+
+_FINISHED = TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
+
+
+def compact(wf: BpmnWorkflow) -> int:
+    """Drop the tasks of loop iterations that are over, in the workflow and its sub-workflows; returns
+    how many were dropped.
+
+    A send-back or a report round re-enters a part of the diagram, and SpiffWorkflow keeps every earlier
+    pass in the task tree, so an instance's state would grow by every round forever. A finished task is
+    dropped when a later task of the same element lies below it on the path to a task still to run: it
+    belongs to a pass that is over. Its one continuing child takes its place under its parent (the
+    serializer then stores the child's data against the new parent), and its other children, finished
+    leaves (a boundary timer cancelled when its task was done), go with it. What stays: the newest pass
+    of every element (what the instance page marks done), every task still to run and its parent
+    (boundary events are its siblings), the root, the last task and the tasks that own sub-workflows.
+    Earlier passes live on in the database (submissions, the timeline, the audit trail).
+    """
+    owners = set(wf.subprocesses)
+    return sum(_compact_one(w, owners) for w in (wf, *wf.subprocesses.values()))
+
+
+def _compact_one(workflow, owners: set) -> int:
+    tasks = workflow.tasks
+    keep = set(owners)
+    for anchor in (workflow.task_tree, workflow.last_task):
+        if anchor is not None:
+            keep.add(anchor.id)
+    live = [t for t in tasks.values() if not t.has_state(_FINISHED)]
+    keep.update(t.id for t in live)
+    keep.update(t.parent.id for t in live if t.parent is not None)
+    candidates, visited = [], set()
+    for task in live:
+        below = {task.task_spec}
+        ancestor = task.parent
+        while ancestor is not None and ancestor.id not in visited:
+            visited.add(ancestor.id)
+            if ancestor.task_spec in below and ancestor.id not in keep:
+                candidates.append(ancestor.id)
+            below.add(ancestor.task_spec)
+            ancestor = ancestor.parent
+    dropped = 0
+    for tid in candidates:
+        task = tasks.get(tid)
+        parent = task.parent if task is not None else None
+        if parent is None:
+            continue
+        continuing = [c for c in task.children if c.children or not c.has_state(_FINISHED)]
+        leaves = [c for c in task.children if c not in continuing]
+        if len(continuing) != 1 or any(c.id in keep for c in leaves):
+            continue
+        child = continuing[0]
+        parent.children = [child if c is task else c for c in parent.children]
+        child.parent = parent
+        for gone in (task, *leaves):
+            del tasks[gone.id]
+            dropped += 1
+    return dropped
 
 
 def _waiting_event_tasks(wf: BpmnWorkflow):

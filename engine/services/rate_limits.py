@@ -1,8 +1,7 @@
 """Rate limits kept in the database, so that every web worker counts the same: failed logins, and the
 public's survey answers and complaints per address.
 
-Logins: 
-A user name is blocked after ``limit`` failures within ``window`` seconds; an address only after ten
+Logins: a user name is blocked after ``limit`` failures within ``window`` seconds; an address only after ten
 times as many, so one person's typing on a shared office address never locks out the others there,
 while spraying many names from one address is still stopped.
 """
