@@ -235,8 +235,9 @@ def compact(wf: BpmnWorkflow) -> int:
     pass in the task tree, so an instance's state would grow by every round forever. A finished task is
     dropped when a later task of the same element lies below it on the path to a task still to run: it
     belongs to a pass that is over. Its one continuing child takes its place under its parent (the
-    serializer then stores the child's data against the new parent), and its other children, finished
-    leaves (a boundary timer cancelled when its task was done), go with it. What stays: the newest pass
+    serializer then stores the child's data against the new parent), and its other branches, finished
+    all through (a boundary timer cancelled when its task was done, or one that fired and ran its path
+    to the end), go with it. What stays: the newest pass
     of every element (what the instance page marks done), every task still to run and its parent
     (boundary events are its siblings), the root, the last task and the tasks that own sub-workflows.
     Earlier passes live on in the database (submissions, the timeline, the audit trail).
@@ -270,17 +271,34 @@ def _compact_one(workflow, owners: set) -> int:
         parent = task.parent if task is not None else None
         if parent is None:
             continue
-        continuing = [c for c in task.children if c.children or not c.has_state(_FINISHED)]
-        leaves = [c for c in task.children if c not in continuing]
-        if len(continuing) != 1 or any(c.id in keep for c in leaves):
+        continuing = [c for c in task.children if not _dead(c, keep)]
+        if len(continuing) != 1:
             continue
         child = continuing[0]
         parent.children = [child if c is task else c for c in parent.children]
         child.parent = parent
-        for gone in (task, *leaves):
-            del tasks[gone.id]
-            dropped += 1
+        gone = [task]
+        for branch in task.children:
+            if branch is not child:
+                gone.extend(_subtree(branch))
+        for dead in gone:
+            del tasks[dead.id]
+        dropped += len(gone)
     return dropped
+
+
+def _subtree(task) -> list:
+    out, stack = [], [task]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(node.children)
+    return out
+
+
+def _dead(task, keep: set) -> bool:
+    """A branch whose every task is finished and needed by nothing (a boundary timer's path that ran)."""
+    return all(t.has_state(_FINISHED) and t.id not in keep for t in _subtree(task))
 
 
 def _waiting_event_tasks(wf: BpmnWorkflow):
