@@ -37,8 +37,11 @@ def due_ids(ctx: Context, now: datetime, limit: int = 500) -> list[int]:
 
 
 def fire(ctx: Context, deadline_id: int, now: datetime) -> str | None:
-    """Fire one due deadline: "timer" or "notice"; None when another process got there first, it is no
-    longer due, or it failed (recorded on the row)."""
+    """Fire one due deadline: "timer" or "notice"; "failed" when it failed (recorded on the row, an
+    incident after the last attempt); None when another process got there first or it is no longer due.
+
+    Any error of one row is caught here, whatever its kind (a corrupt state, a bug in a handler): a bad
+    row must never block the rows behind it."""
     try:
         with ctx.uow() as uow:
             s = uow.session
@@ -66,7 +69,11 @@ def fire(ctx: Context, deadline_id: int, now: datetime) -> str | None:
             return "timer"
     except SlaflowError as exc:
         _record_failure(ctx, deadline_id, exc.message, now)
-        return None
+        return "failed"
+    except Exception as exc:  # noqa: BLE001 - isolated per row, recorded, counted
+        log.exception("timer %s failed unexpectedly", deadline_id)
+        _record_failure(ctx, deadline_id, f"{type(exc).__name__}: {exc}", now)
+        return "failed"
 
 
 KIND_NOTICE = {"reminder": "due_soon", "clock": "clock", "overdue": "overdue"}
@@ -108,8 +115,14 @@ def sweep(ctx: Context, now: datetime | None = None, batch: int = 500, name: str
     now = now or utcnow()
     result = SweepResult()
     for deadline_id in due_ids(ctx, now, batch):
-        outcome = fire(ctx, deadline_id, now)
-        if outcome == "timer":
+        try:
+            outcome = fire(ctx, deadline_id, now)
+        except Exception:  # noqa: BLE001 - even recording the failure failed: the next row still runs
+            log.exception("timer %s: the failure could not be recorded", deadline_id)
+            outcome = "failed"
+        if outcome == "failed":
+            result.failed += 1
+        elif outcome == "timer":
             result.fired += 1
         elif outcome == "notice":
             result.notices += 1
@@ -122,5 +135,6 @@ def sweep(ctx: Context, now: datetime | None = None, batch: int = 500, name: str
             uow.session.add(beat)
         beat.last_sweep_at = now
         beat.fired += result.fired
+        beat.failures += result.failed
         uow.commit()
     return result

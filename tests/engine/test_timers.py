@@ -116,3 +116,24 @@ def test_submit_racing_the_timer_has_one_outcome(world):
                                             .where(Deadline.kind == "timer")).all())
     assert statuses == {first: "cancelled", second: "fired"}
     assert _open(ctx, second) == ["late"]
+
+
+def test_a_bad_row_never_blocks_the_rows_behind_it(world):
+    """A workflow whose stored state is corrupt (an error no use case raises on purpose) fails alone: the
+    timers due after it still fire, the failure is recorded on its row and counted in the heartbeat."""
+    from sqlalchemy import update
+
+    ctx = world.ctx
+    with time_machine.travel(JAN, tick=False):
+        ids = _setup(world, count=3)
+    with ctx.uow() as uow:  # the first one due is the bad one
+        uow.session.execute(update(Instance).where(Instance.id == ids[0]).values(state='{"tasks": "broken'))
+        uow.commit()
+    with time_machine.travel(datetime(2026, 4, 11, 1, 0, tzinfo=timezone.utc), tick=False):
+        result = timers.sweep(ctx)
+    assert (result.fired, result.failed) == (2, 1)
+    assert _open(ctx, ids[1]) == ["late"] and _open(ctx, ids[2]) == ["late"]
+    with ctx.uow(write=False) as uow:
+        bad = uow.session.scalar(select(Deadline).where(Deadline.instance_id == ids[0], Deadline.kind == "timer"))
+        assert bad.status == "pending" and bad.attempts == 1 and "JSONDecodeError" in bad.last_error
+        assert uow.session.get(SchedulerHeartbeat, "scheduler").failures == 1
