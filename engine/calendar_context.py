@@ -7,16 +7,20 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from . import reporting
-from .models import Agency, CalendarDay, ReportingCalendarRule, ReportingMilestone, utcnow
 from .workcalendar import WorkCalendar, parse_hhmm
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -70,11 +74,19 @@ def current() -> CalendarContext:
 
 
 def load_calendar(session: Session) -> WorkCalendar:
+    from sqlalchemy import select
+
+    from .models import CalendarDay
+
     return WorkCalendar(dict(session.execute(select(CalendarDay.day, CalendarDay.working)).all()))
 
 
 def for_session(session: Session, tz_name: str, agency_id: int | None = None,
                 now: datetime | None = None) -> CalendarContext:
+    from sqlalchemy import select
+
+    from .models import Agency, ReportingCalendarRule, ReportingMilestone
+
     cache: dict[tuple, object] = {}
 
     def milestone(fiscal_year: int, code: str, calendar: str | None = None) -> date:

@@ -7,10 +7,6 @@ from pathlib import Path
 
 import click
 
-from . import context as context_mod
-from . import migrate
-from .actors import Actor
-from .bpmn.bundle import check_files
 from .errors import SlaflowError
 
 MAX_FILES = 500
@@ -26,6 +22,8 @@ def cli(click_ctx, lang):
 
 
 def _ctx():
+    from . import context as context_mod
+
     return context_mod.build()
 
 
@@ -38,6 +36,7 @@ def _lang(click_ctx) -> str:
 @cli.command("init-db")
 def init_db():
     """Create the database or migrate it to the newest schema."""
+    from . import migrate
     from .services import scoring
 
     ctx = _ctx()
@@ -74,6 +73,9 @@ def _grant(ctx, role: str) -> None:
 @cli.command("load-demo")
 def load_demo():
     """Load demo agencies, users and workflows into a database that has no users yet."""
+    from . import context as context_mod
+    from . import migrate
+
     ctx = _ctx()
     migrate.upgrade(ctx.db)
     demo = context_mod.load_demo(ctx.settings.handlers_module)
@@ -100,11 +102,14 @@ def bpmn():
 @click.pass_context
 def bpmn_check(click_ctx, files, as_json):
     """Check BPMN FILES: "executable", or the problems by element. Exit 1 if any file has errors."""
+    from .bpmn.bundle import check_files
+    from .glue import load_glue
+
     lang = _lang(click_ctx)
     from .config import Settings
 
     settings = Settings.from_env()
-    handlers, helpers = context_mod.load_glue(settings.handlers_module)
+    handlers, helpers = load_glue(settings.handlers_module)
     from .bpmn.lint import LintContext
 
     lint_ctx = LintContext(forms_dir=settings.forms_dir, handler_names=tuple(handlers), timer_helpers=helpers)
@@ -148,6 +153,8 @@ def bpmn_check(click_ctx, files, as_json):
 @click.pass_context
 def deploy_cmd(click_ctx, files, note, process_id):
     """Deploy FILES (a process and the diagrams it calls) as a new version."""
+    from . import migrate
+    from .actors import Actor
     from .services import deploy
 
     lang = _lang(click_ctx)
@@ -170,7 +177,7 @@ def scheduler_cmd():
     """Run the one scheduler process (fires due timers; never run it inside web workers)."""
     import logging
 
-    from . import scheduler
+    from . import migrate, scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctx = _ctx()
@@ -188,6 +195,7 @@ def audit():
 def audit_verify(click_ctx):
     """Check the audit chain: exit 1 and name the events rewritten, inserted or removed."""
     from . import audit as audit_mod
+    from . import context as context_mod
 
     ctx = _ctx()
     with ctx.uow(write=False) as uow:
@@ -260,6 +268,8 @@ def records_import(agency_code, file, service_process):
     """Import FILE (CSV or Excel from the template) for AGENCY_CODE: all rows or none."""
     from sqlalchemy import select
 
+    from . import migrate
+    from .actors import Actor
     from .models import Agency
     from .services import records as service
 

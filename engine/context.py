@@ -5,17 +5,16 @@ the scheduler and the tests.
 """
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import profiles, reporting
 from .bpmn.lint import LintContext
 from .config import Settings
 from .db import make_engine, make_session_factory
+from .glue import glue, load_demo, load_glue  # noqa: F401 - where callers find them
 from .runtime import Runtime
 from .scripting import script_host
 from .uow import UnitOfWork
@@ -39,26 +38,6 @@ class Context:
 
     def close(self) -> None:
         self.db.dispose()
-
-
-def load_glue(module_name: str) -> tuple[dict, dict]:
-    """The workflow glue: handlers and timer helpers (returned), process profiles and reporting
-    calendars (registered with the engine)."""
-    module = importlib.import_module(module_name)
-    profiles.install(getattr(module, "PROFILES", {}))
-    reporting.install(getattr(module, "CALENDARS", {}))
-    return dict(getattr(module, "HANDLERS", {})), dict(getattr(module, "HELPERS", {}))
-
-
-def glue(module_name: str):
-    """The workflow glue module itself (for what it declares beyond handlers, e.g. templates)."""
-    return importlib.import_module(module_name)
-
-
-def load_demo(module_name: str):
-    """The glue's demo data module (named by its ``DEMO``), or None."""
-    name = getattr(importlib.import_module(module_name), "DEMO", None)
-    return importlib.import_module(name) if name else None
 
 
 def audit_key(settings: Settings) -> bytes:

@@ -74,3 +74,13 @@ def test_the_engine_names_no_shipped_process_task_milestone_or_group():
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names:
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}")
     assert found == []
+
+
+def test_the_command_line_imports_only_what_a_command_needs():
+    """``slaflow bpmn check`` starts without the web app, the database layer, openpyxl or Babel."""
+    probe = ("import sys, web.cli; from engine.cli import cli; from engine.bpmn.bundle import check_files; "
+             "from engine.glue import load_glue; load_glue('workflows.handlers'); "
+             "print(sorted(m for m in ('flask', 'sqlalchemy', 'openpyxl', 'babel', 'alembic', 'web.app') "
+             "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
