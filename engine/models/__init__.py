@@ -21,6 +21,7 @@ from .workflow import (  # noqa: F401
     Instance,
     ProcessDefinition,
     ProcessVersion,
+    StageSummary,
     StoredFile,
     Submission,
 )

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     ForeignKey,
     Index,
     Integer,
@@ -63,6 +64,7 @@ class Instance(Base):
             "definition_id", "agency_id", "service_process", "fiscal_year", name="uq_instance_per_year"
         ),
         Index("ix_instance_agency_status", "agency_id", "status"),
+        Index("ix_instance_year_definition", "fiscal_year", "definition_id", "agency_id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
@@ -180,3 +182,21 @@ class DesignDraft(Base):
     base_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_version.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StageSummary(Base):
+    """Where an agency stands in each stage of a process in a fiscal year, merged over its workflows of
+    that process ("current" wins over "done"; stages not reached have no row). Kept at every save, so
+    that the central office's heat map is one aggregate query, never a read of every workflow."""
+
+    __tablename__ = "stage_summary"
+    __table_args__ = (
+        CheckConstraint("state IN (1, 2)", name="ck_stage_summary_state"),
+        Index("ix_stage_summary_heat", "fiscal_year", "definition_id", "stage_id", "state"),
+    )
+
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True)
+    stage_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    state: Mapped[int] = mapped_column(Integer)  # 1 done, 2 current

@@ -11,7 +11,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import defer
 
 from .. import calendar_context, profiles
 from ..actors import Actor, require
@@ -28,6 +29,7 @@ from ..models import (
     ProcessDefinition,
     ProcessVersion,
     ServiceMonth,
+    StageSummary,
     StoredFile,
     Submission,
     utcnow,
@@ -35,6 +37,7 @@ from ..models import (
 from ..roles import CENTRAL, EVALUATOR
 from ..scoring import calculator, collect
 from ..sheets import inert_field
+from . import stage_summary
 from .records import fiscal_months
 from .scoring import latest_schemes, penalty_so_far, scheme_for
 
@@ -98,6 +101,8 @@ def stages_of(s, process_id: str | None = None) -> list[tuple[str, str]]:
 
 
 def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None) -> Overview:
+    """Everything is counted, ranked and paged in the database: the cost does not grow with the number
+    of agencies beyond what the aggregates scan (the heat map reads the stage summary, not workflows)."""
     require(actor, CENTRAL, EVALUATOR, what="see the agencies")
     now = now or utcnow()
     main = profiles.main()
@@ -105,102 +110,159 @@ def overview(ctx: Context, actor: Actor, f: Filters, now: datetime | None = None
     with ctx.uow(write=False) as uow:
         s = uow.session
         stages = stages_of(s, main_id)
-        agencies_q = select(Agency.id, Agency.code, Agency.name, Agency.ministry, Agency.region).where(
-            Agency.active.is_(True))
-        if f.ministry:
-            agencies_q = agencies_q.where(Agency.ministry == f.ministry)
-        if f.region:
-            agencies_q = agencies_q.where(Agency.region == f.region)
-        if actor.evaluates_units:  # a department evaluator sees its own subtree only
-            agencies_q = agencies_q.where(Agency.id.in_(sorted(actor.oversees)))
-        agencies = {a.id: a for a in s.execute(agencies_q)}
-        scores = defaultdict(list)
-        classes: dict[int, dict] = {}
-        for row in s.execute(select(KpiScore.agency_id, KpiScore.scheme_code, KpiScore.score, KpiScore.details)
-                             .where(KpiScore.fiscal_year == f.fiscal_year)):
-            scores[row.agency_id].append(row.score)
-            cls = (row.details or {}).get("classification") or {}
-            if cls.get("code"):  # only schemes that classify (the seed-002 service standard) do
-                classes[row.agency_id] = cls
-        main_rows = s.execute(
-            select(Instance, ProcessDefinition.process_id)
-            .join(ProcessDefinition, ProcessDefinition.id == Instance.definition_id)
-            .where(Instance.fiscal_year == f.fiscal_year, ProcessDefinition.process_id == main_id,
-                   Instance.status != "cancelled")).all()
-        groups: dict[int, set] = defaultdict(set)
-        progress: dict[int, dict] = {}
-        instances_of: dict[int, list] = defaultdict(list)
-        for inst, pid in main_rows:
-            if inst.agency_id not in agencies:
-                continue
-            instances_of[inst.agency_id].append((inst, pid))
-            if inst.evaluation_group:
-                groups[inst.agency_id].add(inst.evaluation_group)
-            merged = progress.setdefault(inst.agency_id, {})
-            for key, state in (inst.progress or {}).items():  # several processes: "current" wins over "done"
-                merged[key] = "current" if "current" in (state, merged.get(key)) else state
-        if f.group:
-            agencies = {i: a for i, a in agencies.items() if f.group in groups.get(i, ())}
-        late = dict(s.execute(select(HumanTask.agency_id, func.count()).where(
-            HumanTask.status == "open", HumanTask.due_at < now).group_by(HumanTask.agency_id)).all())
+        definition_id = s.scalar(select(ProcessDefinition.id).where(ProcessDefinition.process_id == main_id))
+        shown = _agency_filter(actor, f, definition_id)
+        total = s.scalar(select(func.count()).select_from(Agency).where(*shown))
+        page = max(1, f.page)
+        page_agencies = list(s.execute(
+            select(Agency.id, Agency.code, Agency.name, Agency.ministry, Agency.region).where(*shown)
+            .order_by(Agency.ministry, Agency.name, Agency.id).limit(PAGE).offset((page - 1) * PAGE)))
+        page_ids = [a.id for a in page_agencies]
+        heat = _heat(s, shown, stages, f.fiscal_year, definition_id)
+        mean = _mean_scores(f.fiscal_year)
+        ranked = select(Agency.id, Agency.name, Agency.ministry, mean.c.m).join(mean, mean.c.agency_id == Agency.id) \
+            .where(*shown)
+        top = [_item(r, value=r.m) for r in s.execute(ranked.order_by(mean.c.m.desc(), Agency.name).limit(10))]
+        bottom = [_item(r, value=r.m) for r in s.execute(ranked.order_by(mean.c.m, Agency.name.desc()).limit(10))]
+        band = case((mean.c.m >= 4, 4), (mean.c.m >= 3, 3), (mean.c.m >= 2, 2), (mean.c.m >= 1, 1), else_=0)
+        distribution = [0, 0, 0, 0, 0]
+        for b, n in s.execute(select(band, func.count()).select_from(mean).join(Agency, Agency.id == mean.c.agency_id)
+                              .where(*shown).group_by(band)):
+            distribution[int(b)] = n
+        late_q = select(HumanTask.agency_id, func.count().label("n")).where(HumanTask.status == "open",
+                                                                           HumanTask.due_at < now)
         cal = calendar_context.for_session(s, ctx.settings.timezone)
         horizon_day = cal.calendar.add_working_days(now.astimezone(cal.tz).date(), AT_RISK_WORKING_DAYS)
         horizon = datetime.combine(horizon_day, datetime.max.time(), cal.tz)
-        risk = dict(s.execute(select(HumanTask.agency_id, func.count()).where(
+        risk_q = select(HumanTask.agency_id, func.count().label("n")).where(
             HumanTask.status == "open", HumanTask.due_at >= now, HumanTask.due_at <= horizon)
-            .group_by(HumanTask.agency_id)).all())
-        ministries = sorted({a.ministry for a in agencies.values() if a.ministry}) if actor.evaluates_units else \
-            sorted({m for (m,) in s.execute(select(Agency.ministry).distinct()) if m})
-        regions = sorted({a.region for a in agencies.values() if a.region}) if actor.evaluates_units else \
-            sorted({r for (r,) in s.execute(select(Agency.region).distinct()) if r})
+        overdue = _most(s, late_q, shown)
+        at_risk = _most(s, risk_q, shown)
+        late_of_page = dict(s.execute(late_q.where(HumanTask.agency_id.in_(page_ids))
+                                      .group_by(HumanTask.agency_id)).all())
+        if actor.evaluates_units:
+            ministries = sorted({m for (m,) in s.execute(select(Agency.ministry).where(*shown).distinct()) if m})
+            regions = sorted({r for (r,) in s.execute(select(Agency.region).where(*shown).distinct()) if r})
+        else:
+            ministries = sorted({m for (m,) in s.execute(select(Agency.ministry).distinct()) if m})
+            regions = sorted({r for (r,) in s.execute(select(Agency.region).distinct()) if r})
         years = sorted(set(s.scalars(select(Instance.fiscal_year).distinct())), reverse=True)
         published = latest_schemes(s, f.fiscal_year)
-        ordered = sorted(agencies.values(), key=lambda a: (a.ministry, a.name))
-        page = max(1, f.page)
-        page_agencies = ordered[(page - 1) * PAGE: page * PAGE]
-        lateness = collect.lateness_for(s, [row for a in page_agencies for row in instances_of.get(a.id, [])],
+        classes = _classified(s, shown, f.fiscal_year, published)
+        # the page's agencies only: their workflows (without their state), scores, lateness, service figures
+        main_rows = s.execute(
+            select(Instance, ProcessDefinition.process_id).options(defer(Instance.state))
+            .join(ProcessDefinition, ProcessDefinition.id == Instance.definition_id)
+            .where(Instance.fiscal_year == f.fiscal_year, Instance.definition_id == definition_id,
+                   Instance.status != "cancelled", Instance.agency_id.in_(page_ids))).all()
+        instances_of: dict[int, list] = defaultdict(list)
+        for inst, pid in main_rows:
+            instances_of[inst.agency_id].append((inst, pid))
+        cells = defaultdict(dict)
+        for row in s.execute(select(StageSummary.agency_id, StageSummary.stage_id, StageSummary.state).where(
+                StageSummary.fiscal_year == f.fiscal_year, StageSummary.definition_id == definition_id,
+                StageSummary.agency_id.in_(page_ids))):
+            cells[row.agency_id][row.stage_id] = "current" if row.state == stage_summary.CURRENT else "done"
+        page_scores = defaultdict(list)
+        for agency_id, score in s.execute(select(KpiScore.agency_id, KpiScore.score).where(
+                KpiScore.fiscal_year == f.fiscal_year, KpiScore.agency_id.in_(page_ids))):
+            page_scores[agency_id].append(score)
+        lateness = collect.lateness_for(s, [row for rows in instances_of.values() for row in rows],
                                         now, ctx.settings.timezone)
-        within = _within_of(s, [a.id for a in page_agencies], f.fiscal_year)
+        within = _within_of(s, page_ids, f.fiscal_year)
 
-    heat_counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    for agency_id, agency in agencies.items():
-        prog = progress.get(agency_id, {})
-        for stage_id, _ in stages:
-            heat_counts[agency.ministry or "-"][stage_id][prog.get(stage_id, "todo")] += 1
-    heat = [{"ministry": m, "agencies": sum(1 for a in agencies.values() if (a.ministry or "-") == m),
-             "cells": {sid: dict(heat_counts[m][sid]) for sid, _ in stages}} for m in sorted(heat_counts)]
     rows = []
     for a in page_agencies:
         items = [x for inst, _ in instances_of.get(a.id, []) for x in lateness.get(inst.id, [])]
-        group_codes = sorted(groups.get(a.id, ()))
+        group_codes = sorted({inst.evaluation_group for inst, _ in instances_of.get(a.id, []) if inst.evaluation_group})
         rows.append({"id": a.id, "code": a.code, "name": a.name, "ministry": a.ministry, "region": a.region,
-                     "cells": {sid: progress.get(a.id, {}).get(sid, "todo") for sid, _ in stages},
-                     "stage_late": _stage_late(items), "late": late.get(a.id, 0), "score": _mean(scores.get(a.id)),
+                     "cells": {sid: cells[a.id].get(sid, "todo") for sid, _ in stages},
+                     "stage_late": _stage_late(items), "late": late_of_page.get(a.id, 0),
+                     "score": _mean(page_scores.get(a.id)),
                      "group": ", ".join(main.group_title(g, short=True) for g in group_codes) if main else "",
                      "groups": group_codes, "penalty": _penalty(published, main_id, f.fiscal_year, group_codes, items),
                      "within": within.get(a.id)})
-    named = {i: a for i, a in agencies.items()}
-    ranked = sorted(((i, _mean(v)) for i, v in scores.items() if i in named), key=lambda x: (-x[1], named[x[0]].name))
-    band = [0, 0, 0, 0, 0]
-    for _, value in ranked:
-        band[min(int(value), 4)] += 1
-
-    def item(agency_id, value=None, count=None):
-        a = named[agency_id]
-        return {"id": a.id, "name": a.name, "ministry": a.ministry, "score": value, "count": count}
-
-    classified = {"standard": [], "best_practice": []}
-    for agency_id, cls in classes.items():
-        if agency_id in named and cls["code"] in classified:
-            classified[cls["code"]].append(item(agency_id, _mean(scores.get(agency_id))))
     return Overview(
-        filters=f, stages=stages, heat=heat, agencies=rows, total_agencies=len(agencies),
-        overdue=[item(i, count=n) for i, n in sorted(late.items(), key=lambda x: -x[1]) if i in named][:50],
-        at_risk=[item(i, count=n) for i, n in sorted(risk.items(), key=lambda x: -x[1]) if i in named][:50],
-        distribution=band, top=[item(i, v) for i, v in ranked[:10]], bottom=[item(i, v) for i, v in ranked[-10:][::-1]],
-        standard=classified["standard"], best_practice=classified["best_practice"], ministries=ministries,
-        regions=regions, years=years, groups=[(g.code, g.title) for g in main.groups] if main else [],
-        schemes=[sc.code for sc, _ in published])
+        filters=f, stages=stages, heat=heat, agencies=rows, total_agencies=total, overdue=overdue, at_risk=at_risk,
+        distribution=distribution, top=top, bottom=bottom, standard=classes["standard"],
+        best_practice=classes["best_practice"], ministries=ministries, regions=regions, years=years,
+        groups=[(g.code, g.title) for g in main.groups] if main else [], schemes=[sc.code for sc, _ in published])
+
+
+def _agency_filter(actor: Actor, f: Filters, definition_id: int | None) -> list:
+    """The conditions on ``Agency`` of the agencies the actor sees with these filters."""
+    shown = [Agency.active.is_(True)]
+    if f.ministry:
+        shown.append(Agency.ministry == f.ministry)
+    if f.region:
+        shown.append(Agency.region == f.region)
+    if actor.evaluates_units:  # a department evaluator sees its own subtree only
+        shown.append(Agency.id.in_(sorted(actor.oversees)))
+    if f.group:
+        shown.append(Agency.id.in_(select(Instance.agency_id).where(
+            Instance.fiscal_year == f.fiscal_year, Instance.definition_id == definition_id,
+            Instance.status != "cancelled", Instance.evaluation_group == f.group)))
+    return shown
+
+
+def _heat(s, shown: list, stages, fiscal_year: int, definition_id: int | None) -> list[dict]:
+    """Per ministry: agencies, and per stage how many are done / current (the rest to do), in two
+    aggregate queries."""
+    sizes = dict(s.execute(select(func.coalesce(Agency.ministry, ""), func.count()).where(*shown)
+                           .group_by(func.coalesce(Agency.ministry, ""))).all())
+    counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for ministry, stage_id, state, n in s.execute(
+            select(func.coalesce(Agency.ministry, ""), StageSummary.stage_id, StageSummary.state, func.count())
+            .join(Agency, Agency.id == StageSummary.agency_id)
+            .where(StageSummary.fiscal_year == fiscal_year, StageSummary.definition_id == definition_id, *shown)
+            .group_by(func.coalesce(Agency.ministry, ""), StageSummary.stage_id, StageSummary.state)):
+        counts[ministry][stage_id]["current" if state == stage_summary.CURRENT else "done"] += n
+    heat = []
+    for ministry in sorted(sizes, key=lambda m: m or "-"):
+        cells = {}
+        for sid, _ in stages:
+            c = counts[ministry][sid]
+            todo = sizes[ministry] - c["done"] - c["current"]
+            cells[sid] = {k: v for k, v in (("done", c["done"]), ("current", c["current"]), ("todo", todo)) if v}
+        heat.append({"ministry": ministry or "-", "agencies": sizes[ministry], "cells": cells})
+    return heat
+
+
+def _mean_scores(fiscal_year: int):
+    """Each agency's mean score of the year (the mean over its schemes), as a subquery."""
+    return select(KpiScore.agency_id, func.avg(KpiScore.score).label("m")).where(
+        KpiScore.fiscal_year == fiscal_year).group_by(KpiScore.agency_id).subquery()
+
+
+def _item(row, value=None, count=None) -> dict:
+    if value is not None:
+        value = Decimal(str(value)).quantize(Decimal("0.0001"))
+    return {"id": row.id, "name": row.name, "ministry": row.ministry, "score": value, "count": count}
+
+
+def _most(s, counted, shown: list, limit: int = 50) -> list[dict]:
+    """The agencies with the most of ``counted`` (agency_id, n), highest first."""
+    sub = counted.group_by(HumanTask.agency_id).subquery()
+    return [_item(r, count=r.n) for r in s.execute(
+        select(Agency.id, Agency.name, Agency.ministry, sub.c.n).join(sub, sub.c.agency_id == Agency.id)
+        .where(*shown).order_by(sub.c.n.desc(), Agency.name).limit(limit))]
+
+
+def _classified(s, shown: list, fiscal_year: int, published) -> dict[str, list[dict]]:
+    """Standard and Best practice: the scores of schemes that classify (the seed-002 service standard)."""
+    out: dict[str, list[dict]] = {"standard": [], "best_practice": []}
+    codes = [sc.code for sc, _ in published if sc.data.get("classification")]
+    if not codes:
+        return out
+    rows = s.execute(select(Agency.id, Agency.name, Agency.ministry, KpiScore.details, KpiScore.score)
+                     .join(KpiScore, KpiScore.agency_id == Agency.id)
+                     .where(KpiScore.fiscal_year == fiscal_year, KpiScore.scheme_code.in_(codes), *shown)
+                     .order_by(Agency.name))
+    for row in rows:
+        cls = (row.details or {}).get("classification") or {}
+        if cls.get("code") in out:
+            out[cls["code"]].append(_item(row, value=row.score))
+    return out
 
 
 def _within_of(s, agency_ids: list[int], fiscal_year: int) -> dict[int, str]:

@@ -21,7 +21,7 @@ from ..errors import Conflict
 from ..models import Deadline, HumanTask, Incident, Instance, ProcessVersion
 from ..roles import role_for_lane
 from ..runtime import TimerView
-from . import task_deadlines
+from . import stage_summary, task_deadlines
 
 _instance, _task, _deadline = Instance.__table__, HumanTask.__table__, Deadline.__table__
 _SAVE_INSTANCE = (
@@ -91,11 +91,14 @@ def save_workflow(session: Session, ctx: Context, instance: Instance, wf, now: d
         status = "running"
     values = dict(state=ctx.runtime.dump(wf), updated_at=now, progress=ctx.runtime.top_level_progress(wf),
                   status=status, row_version=instance.row_version + 1)
+    summary_changed = values["progress"] != (instance.progress or {}) or status != instance.status
     # the version check: a writer who read the same version earlier loses, nothing of it is kept
     if conn.execute(_SAVE_INSTANCE, {"_id": instance.id, "_seen": instance.row_version, **values}).rowcount != 1:
         raise Conflict("someone else changed this record first; reload and try again")
     for key, value in values.items():
         set_committed_value(instance, key, value)
+    if summary_changed:
+        stage_summary.refresh(session, instance.agency_id, instance.fiscal_year, instance.definition_id)
     calendar = calendar_context.for_session(session, ctx.settings.timezone, instance.agency_id)
     with calendar_context.using(calendar):
         _sync_human_tasks(session, ctx, instance, ready, now, known.open_tasks if known else None)

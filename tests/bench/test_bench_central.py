@@ -9,7 +9,16 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import insert, select
 
-from engine.models import Agency, HumanTask, Instance, KpiScore, ProcessDefinition, ProcessVersion, utcnow
+from engine.models import (
+    Agency,
+    HumanTask,
+    Instance,
+    KpiScore,
+    ProcessDefinition,
+    ProcessVersion,
+    StageSummary,
+    utcnow,
+)
 from engine.services import central, scoring
 from tests.bench.targets import check
 from tests.conftest import World, make_ctx
@@ -17,11 +26,12 @@ from tests.web.conftest import login
 from tests.workflows.test_sla_paths import deploy_all
 
 pytestmark = pytest.mark.bench
-AGENCIES = 10_000
+TARGETS_MS = {10_000: 200, 100_000: 1000}  # the whole page, p50
 STAGES = ["select_process", "stage1", "stage2", "stage3", "stage4", "evaluation"]
 
 
-def test_central_dashboard_at_ten_thousand_agencies(tmp_path):
+@pytest.mark.parametrize("agencies", sorted(TARGETS_MS))
+def test_central_dashboard_at_national_scale(tmp_path, agencies):
     ctx = make_ctx(tmp_path)
     world = World(ctx)
     scoring.install_shipped(ctx)
@@ -34,7 +44,7 @@ def test_central_dashboard_at_ten_thousand_agencies(tmp_path):
         version = s.scalar(select(ProcessVersion.id).where(ProcessVersion.definition_id == definition.id))
         s.execute(insert(Agency), [dict(code=f"N{i:05d}", name=f"หน่วยงานที่ {i}", ministry=f"กระทรวงที่ {i % 20}",
                                         province="", region=f"ภาค {i % 6}", active=True, office_opens="08:30",
-                                        office_closes="16:30") for i in range(AGENCIES)])
+                                        office_closes="16:30") for i in range(agencies)])
         ids = list(s.scalars(select(Agency.id).where(Agency.code.like("N%"))))
         rows = []
         for agency_id in ids:
@@ -46,6 +56,10 @@ def test_central_dashboard_at_ten_thousand_agencies(tmp_path):
                              service_process="บริการหลัก", fiscal_year=2569, status="running", state="{}",
                              progress=progress, row_version=1, created_at=now, updated_at=now))
         s.execute(insert(Instance), rows)
+        # the stage summary, as the save of each workflow keeps it
+        s.execute(insert(StageSummary), [
+            dict(fiscal_year=2569, definition_id=definition.id, agency_id=r["agency_id"], stage_id=sid,
+                 state=2 if state == "current" else 1) for r in rows for sid, state in r["progress"].items()])
         inst = dict(s.execute(select(Instance.agency_id, Instance.id).where(Instance.fiscal_year == 2569)).all())
         s.execute(insert(HumanTask), [dict(instance_id=inst[a], agency_id=a, spiff_task_id=f"t{a}", bpmn_id="report_6m",
                                            name="รายงานผลรอบ 6 เดือน", lane="เจ้าหน้าที่", role="officer", form="",
@@ -64,7 +78,7 @@ def test_central_dashboard_at_ten_thousand_agencies(tmp_path):
         t0 = time.perf_counter()
         view = central.overview(ctx, actor, central.Filters(fiscal_year=2569))
         use_case.append((time.perf_counter() - t0) * 1000)
-    assert view.total_agencies >= AGENCIES and len(view.agencies) == central.PAGE
+    assert view.total_agencies >= agencies and len(view.agencies) == central.PAGE
     from web import create_app
 
     client = create_app(ctx=ctx).test_client()
@@ -81,7 +95,7 @@ def test_central_dashboard_at_ten_thousand_agencies(tmp_path):
         client.get("/central/?fy=2569&ministry=กระทรวงที่ 3&page=2")
         filtered.append((time.perf_counter() - t0) * 1000)
     p50 = statistics.median(page)
-    print(f"\nCentral office page, {AGENCIES:,} agencies (file SQLite): overview use case p50 "
+    print(f"\nCentral office page, {agencies:,} agencies (file SQLite): overview use case p50 "
           f"{statistics.median(use_case):.0f} ms; whole page GET p50 {p50:.0f} ms; one ministry, page 2 p50 "
           f"{statistics.median(filtered):.0f} ms")
-    check("central page GET p50", p50, 1000, " ms")
+    check(f"central page GET at {agencies:,} agencies, p50", p50, TARGETS_MS[agencies], " ms")
