@@ -11,7 +11,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from . import mailer
 from .context import Context
-from .services import complaints, recompute
+from .services import complaints, kickoff, recompute
 from .services.timers import sweep
 
 log = logging.getLogger(__name__)
@@ -46,11 +46,19 @@ def make_scheduler(ctx: Context) -> BlockingScheduler:
         except Exception:  # a failure is an incident per instance; the loop must survive anything else
             log.exception("recompute after a calendar change failed")
 
+    def kickoffs():
+        try:
+            kickoff.run_queued(ctx)  # fiscal-year kick-offs, in batches, resumable
+        except Exception:  # a failing agency is counted on its job; the loop must survive anything else
+            log.exception("fiscal-year kick-off failed")
+
     scheduler.add_job(job, "interval", seconds=ctx.settings.scheduler_interval, id="deadline-sweep",
                       max_instances=1, coalesce=True)
     scheduler.add_job(outbox, "interval", seconds=ctx.settings.scheduler_interval, id="mail-outbox",
                       max_instances=1, coalesce=True)
     scheduler.add_job(calendar_changes, "interval", seconds=ctx.settings.scheduler_interval, id="calendar-recompute",
+                      max_instances=1, coalesce=True)
+    scheduler.add_job(kickoffs, "interval", seconds=ctx.settings.scheduler_interval, id="fiscal-year-kickoff",
                       max_instances=1, coalesce=True)
     return scheduler
 

@@ -191,3 +191,30 @@ def survey_results(survey_id: int):
              "satisfied": [float(r["satisfied_percent"] or 0) for r in found.rows],
              "dissatisfied": [float(r["dissatisfied_percent"] or 0) for r in found.rows]}
     return render_template("central/survey_results.html", found=found, chart=chart, agency=agency)
+
+
+@bp.route("/kickoff", methods=["GET", "POST"])
+@login_required
+def kickoff_page():
+    """Start a fiscal year: a workflow for every agency (or one ministry or region), run by the scheduler."""
+    from engine.services import kickoff
+
+    ctx, actor = engine_context(), current_user.actor
+    errors, status = {}, 200
+    values = {"fy": str(_fy()), "process_id": "", "service_process": _("Service process to be improved"),
+              "ministry": "", "region": ""}
+    if request.method == "POST":
+        values.update({k: request.form.get(k, "").strip() for k in values})
+        try:
+            job_id = kickoff.queue(ctx, actor, values["process_id"], fiscal_year_arg(values["fy"], 0),
+                                   values["service_process"], values["ministry"], values["region"])
+        except InvalidInput as exc:
+            errors, status = {exc.details.get("field") or "form": exc.message}, 400
+        else:
+            flash(_("Fiscal year %(fy)s is queued (job %(id)s): the scheduler starts the workflows within a "
+                    "minute; agencies already started are skipped.", fy=values["fy"], id=job_id), "success")
+            return redirect(url_for("central.kickoff_page"))
+    ministries, regions = kickoff.choices(ctx, actor)
+    return render_template("central/kickoff.html", jobs=kickoff.recent(ctx, actor),
+                           processes=kickoff.processes(ctx, actor), values=values, errors=errors,
+                           ministries=ministries, regions=regions), status

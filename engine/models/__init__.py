@@ -19,6 +19,7 @@ from .workflow import (  # noqa: F401
     Document,
     HumanTask,
     Instance,
+    KickoffJob,
     ProcessDefinition,
     ProcessVersion,
     StageSummary,

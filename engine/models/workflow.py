@@ -200,3 +200,36 @@ class StageSummary(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True)
     stage_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     state: Mapped[int] = mapped_column(Integer)  # 1 done, 2 current
+
+
+class KickoffJob(Base):
+    """Starting a fiscal year: one workflow of a process for every agency (or a filtered set), queued by
+    the central office and run by the scheduler in batches. Resumable: ``cursor`` is the last agency
+    handled, advanced in the transaction that starts that batch's workflows; agencies that already run
+    the process that year are skipped, so running a job twice starts nothing twice."""
+
+    __tablename__ = "kickoff_job"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done')", name="ck_kickoff_job_status"),
+        Index("ix_kickoff_job_status", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    service_process: Mapped[str] = mapped_column(String(255))
+    ministry: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    region: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    agency_ids: Mapped[list | None] = mapped_column(JSON, nullable=True)  # an evaluator's subtree; None: all
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    cursor: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    started: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

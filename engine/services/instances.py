@@ -43,31 +43,8 @@ def start(ctx: Context, actor: Actor, process_id: str, agency_id: int, service_p
         if duplicate is not None:
             raise Conflict("this agency already runs this service process for that fiscal year",
                            instance_id=duplicate)
-        now = utcnow()
-        spec, subs = specs_for(ctx, pv)
-        # what the agency did in earlier years: the evaluation group, and what carries over
-        profile = profiles.of(process_id)
-        earlier = history.earlier_year_with(s, definition.id, agency_id, service_process, int(fiscal_year),
-                                            profile.earlier_document) if profile.earlier_document else 0
-        group = profile.group_at_start(bool(earlier)) if profile.group_at_start else ""
-        initial = dict(profile.start_data(earlier)) if profile.start_data else {}
-        initial.update(data or {})
-        initial.update({"agency_id": agency_id, "agency_name": agency.name, "service_process": service_process,
-                        "fiscal_year": int(fiscal_year), "revision_cap": ctx.settings.revision_cap})
-        instance = Instance(definition_id=definition.id, version_id=pv.id, agency_id=agency_id,
-                            service_process=service_process, fiscal_year=int(fiscal_year), status="running",
-                            state="{}", started_by_id=actor.user_id, created_at=now, updated_at=now,
-                            evaluation_group=group)
-        instance.version = pv
-        s.add(instance)
-        uow.flush()
-        wf = ctx.runtime.new(spec, subs, initial)
-        with running(s, instance, now, ctx.settings.timezone):
-            ctx.runtime.advance(wf)
-        save_workflow(s, ctx, instance, wf, now)
-        audit.record(s, actor, "instance.start", agency_id=agency_id, instance_id=instance.id,
-                     after={"process_id": process_id, "version": pv.version, "service_process": service_process,
-                            "fiscal_year": int(fiscal_year), "group": group})
+        instance = start_in(s, ctx, actor, definition, pv, agency, service_process, int(fiscal_year), data,
+                            utcnow())
         uow.commit()
         return instance.id
 
@@ -98,3 +75,34 @@ def cancel(ctx: Context, actor: Actor, instance_id: int, reason: str) -> None:
         audit.record(s, actor, "instance.cancel", agency_id=instance.agency_id, instance_id=instance.id,
                      before={"status": before}, after={"status": "cancelled"}, comment=reason)
         uow.commit()
+
+
+def start_in(s, ctx: Context, actor: Actor, definition: ProcessDefinition, pv: ProcessVersion, agency: Agency,
+             service_process: str, fiscal_year: int, data: dict | None, now) -> Instance:
+    """Start one workflow in the caller's transaction (checks done by the caller): the instance row, the
+    first run to its first wait, its tasks and timers, the audit event."""
+    spec, subs = specs_for(ctx, pv)
+    # what the agency did in earlier years: the evaluation group, and what carries over
+    profile = profiles.of(definition.process_id)
+    earlier = history.earlier_year_with(s, definition.id, agency.id, service_process, fiscal_year,
+                                        profile.earlier_document) if profile.earlier_document else 0
+    group = profile.group_at_start(bool(earlier)) if profile.group_at_start else ""
+    initial = dict(profile.start_data(earlier)) if profile.start_data else {}
+    initial.update(data or {})
+    initial.update({"agency_id": agency.id, "agency_name": agency.name, "service_process": service_process,
+                    "fiscal_year": fiscal_year, "revision_cap": ctx.settings.revision_cap})
+    instance = Instance(definition_id=definition.id, version_id=pv.id, agency_id=agency.id,
+                        service_process=service_process, fiscal_year=fiscal_year, status="running",
+                        state="{}", started_by_id=actor.user_id, created_at=now, updated_at=now,
+                        evaluation_group=group)
+    instance.version = pv
+    s.add(instance)
+    s.flush()
+    wf = ctx.runtime.new(spec, subs, initial)
+    with running(s, instance, now, ctx.settings.timezone):
+        ctx.runtime.advance(wf)
+    save_workflow(s, ctx, instance, wf, now)
+    audit.record(s, actor, "instance.start", agency_id=agency.id, instance_id=instance.id,
+                 after={"process_id": definition.process_id, "version": pv.version,
+                        "service_process": service_process, "fiscal_year": fiscal_year, "group": group})
+    return instance

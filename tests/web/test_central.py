@@ -144,3 +144,31 @@ def test_scorecard_shows_the_group_due_dates_and_a_missing_scheme(app, world):
                              "csrf_token": token}).status_code == 400
     overview = client.get("/central/?fy=2569").get_data(as_text=True)
     assert "กลุ่มที่ 1" in overview and 'data-testid="penalty"' in overview
+
+
+def test_starting_a_fiscal_year_from_the_page(app, world):
+    """The central office queues a year in one action, sees it run, and a wrong year is explained."""
+    import time_machine
+
+    from engine.services import kickoff
+    from tests.workflows.test_sla_paths import START, deploy_all
+
+    deploy_all(world.ctx)
+    client = app.test_client()
+    login(client, "central")
+    page = client.get("/central/kickoff")
+    assert page.status_code == 200 and 'data-testid="kickoff-form"' in page.get_data(as_text=True)
+    token = csrf_token(client, "/central/kickoff")
+    bad = client.post("/central/kickoff", data={"csrf_token": token, "fy": "2026", "process_id": "sla_lifecycle",
+                                                "service_process": "งานบริการ"})
+    assert bad.status_code == 400 and "2570" in bad.get_data(as_text=True)  # a B.E. year is suggested
+    ok = client.post("/central/kickoff", data={"csrf_token": token, "fy": "2569", "process_id": "sla_lifecycle",
+                                               "service_process": "งานบริการ"})
+    assert ok.status_code == 302
+    with time_machine.travel(START, tick=False):
+        kickoff.run_queued(world.ctx)
+    listing = client.get("/central/kickoff").get_data(as_text=True)
+    assert "4 / 4" in listing
+    officer = app.test_client()
+    login(officer, "officer.a")
+    assert officer.get("/central/kickoff").status_code == 403
