@@ -7,20 +7,19 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from . import reporting
+from .clock import utcnow
 from .workcalendar import WorkCalendar, parse_hhmm
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass

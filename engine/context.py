@@ -16,7 +16,7 @@ from .config import Settings
 from .db import make_engine, make_session_factory
 from .glue import glue, load_demo, load_glue  # noqa: F401 - where callers find them
 from .runtime import Runtime
-from .scripting import script_host
+from .script_host import default_host
 from .uow import UnitOfWork
 
 
@@ -52,6 +52,6 @@ def build(settings: Settings | None = None, **engine_kwargs) -> Context:
     handlers, helpers = load_glue(settings.handlers_module)
     engine_kwargs.setdefault("busy_ms", settings.sqlite_busy_ms)
     db = make_engine(settings.database_url, **engine_kwargs)
-    script_host().memory_mb = settings.script_memory_mb
+    default_host().memory_mb = settings.script_memory_mb
     return Context(settings=settings, db=db, sessions=make_session_factory(db, audit_key(settings)),
                    runtime=Runtime(handlers, helpers, settings.script_timeout), handlers=handlers, helpers=helpers)

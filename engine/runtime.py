@@ -14,16 +14,140 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from . import sandbox
 from .errors import Conflict, ScriptError, SlaflowError
-from .scripting import SlaflowScriptEngine
+from .sandbox import compile_script
+from .script_host import ScriptHost, default_host
+
+# -- parsing diagrams ---------------------------------------------------------------------------------
+
+SUPPORTED_TAGS = frozenset(
+    etree.QName(tag).localname
+    for tag in list(SpiffBpmnParser.PARSER_CLASSES) + list(SpiffBpmnParser.OVERRIDE_PARSER_CLASSES)
+)  # the BPMN elements the engine can run
+
+
+class SpecParseError(Exception):
+    """The workflow library refused a diagram; where, when it says."""
+
+    def __init__(self, detail: str, element_id: str = "", element_name: str = "", filename: str = ""):
+        super().__init__(detail)
+        self.detail, self.element_id, self.element_name, self.filename = detail, element_id, element_name, filename
+
+
+def bpmn_schema():
+    """The BPMN 2.0 XML schema (with the Spiff extensions) as an lxml ``XMLSchema``."""
+    return VALIDATOR.validator
+
+
+def parse_specs(trees: dict, process_id: str):
+    """The (spec, subprocess specs) of ``process_id`` from parsed BPMN documents {file name: lxml tree}."""
+    parser = SpiffBpmnParser()
+    try:
+        for name, tree in trees.items():
+            parser.add_bpmn_xml(tree, name)
+        return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+    except ValidationException as exc:
+        raise SpecParseError(str(exc).splitlines()[0], getattr(exc, "id", "") or "", getattr(exc, "name", "") or "",
+                             getattr(exc, "file_name", "") or "") from None
+
+
+def check_timer_text(kind: str, value: str) -> None:
+    """Raise ValueError unless ``value`` is what a timer of ``kind`` (timeDate, timeDuration, timeCycle)
+    takes: an ISO 8601 date and time, duration or repeating interval."""
+    if kind == "timeDate":
+        TimerEventDefinition.parse_time_or_duration(value)
+    elif kind == "timeDuration":
+        TimerEventDefinition.parse_iso_duration(value)
+    else:
+        TimerEventDefinition.parse_iso_recurring_interval(value)
+
+
+# -- diagram code: SpiffWorkflow's script environment over the sandbox ------------------------------------
+# Code that provably cannot run away (conditions, counters, calls of calendar helpers) runs here under
+# the time limit; any other code runs in a worker process with a memory limit that is killed at the time
+# limit (``script_host``), so a C built-in that never returns cannot hold this process.
+
+class RestrictedEnvironment(TaskDataEnvironment):
+    """Evaluates through RestrictedPython with a time limit; unbounded code in a worker process."""
+
+    def __init__(self, helpers: dict[str, Callable] | None = None, timeout: float = 1.0,
+                 host: ScriptHost | None = None):
+        self.helpers = dict(helpers or {})
+        super().__init__(sandbox.environment_globals(self.helpers))
+        self.timeout = timeout
+        self.host = host
+        self._helper_names = frozenset(name for name, fn in self.helpers.items() if callable(fn))
+
+    def _host(self) -> ScriptHost:
+        return self.host or default_host()
+
+    def evaluate(self, expression, context, external_context=None):
+        source = expression.strip()
+        compile_script(source, "eval")  # refused code is refused here, before any worker is involved
+        data = dict(external_context or {})
+        data.update(context)
+        if sandbox.is_bounded(source, "eval", self._helper_names):
+            return sandbox.evaluate(source, self.globals, data, self.timeout)
+        return self._host().run("eval", source, data, self.helpers, self.timeout)
+
+    def execute(self, script, context, external_context=None):
+        compile_script(script, "exec")
+        self.check_for_overwrite(context, external_context or {})
+        external = external_context or {}
+        if sandbox.is_bounded(script, "exec", self._helper_names):
+            work = dict(context)
+            work.update(external)
+            sandbox.execute(script, self.globals, work, self.timeout)
+        else:
+            data = dict(context)
+            data.update(external)
+            work = self._host().run("exec", script, data, self.helpers, self.timeout)
+        for key in external:
+            work.pop(key, None)
+        context.clear()
+        context.update(work)
+        return True
+
+
+class SlaflowScriptEngine(PythonScriptEngine):
+    """Script engine with restricted evaluation and service tasks dispatched to registered handlers."""
+
+    def __init__(self, handlers: dict[str, Callable] | None = None, helpers: dict[str, Callable] | None = None,
+                 timeout: float = 1.0):
+        super().__init__(environment=RestrictedEnvironment(helpers, timeout))
+        self.handlers = handlers or {}
+
+    def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
+        import json
+
+        from .errors import HandlerError
+
+        handler = self.handlers.get(operation_name)
+        if handler is None:
+            raise HandlerError(f"no handler named {operation_name!r} is registered", handler=operation_name)
+        from .handler_context import CURRENT
+
+        params = {name: p.get("value") for name, p in (operation_params or {}).items()}
+        try:
+            result = handler(dict(task.data), CURRENT.get(), **params)
+        except Exception as exc:  # a handler's own failure becomes a typed error
+            raise HandlerError(f"handler {operation_name!r} failed: {exc}", handler=operation_name) from exc
+        return json.dumps(result, default=str)
 
 
 class _StateConverter(BpmnWorkflowConverter):
@@ -223,8 +347,103 @@ class Runtime:
     def has_waiting_events(wf: BpmnWorkflow) -> bool:
         return bool(_waiting_event_tasks(wf))
 
+    @staticmethod
+    def element_states(wf: BpmnWorkflow) -> dict[str, dict[str, str]]:
+        """{process id: {bpmn id: "done" | "current"}} over the workflow and its called processes."""
+        states: dict[str, dict[str, str]] = {}
+        for workflow in (wf, *wf.subprocesses.values()):
+            process = workflow.spec.name
+            for task in workflow.tasks.values():
+                bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+                if not bpmn_id:
+                    continue
+                if task.state == TaskState.COMPLETED:
+                    states.setdefault(process, {}).setdefault(bpmn_id, "done")
+                elif task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED, TaskState.ERROR):
+                    states.setdefault(process, {})[bpmn_id] = "current"
+        return states
+
+    @staticmethod
+    def ready_task_data(wf: BpmnWorkflow, spiff_task_id: str) -> dict | None:
+        """The data a ready user task holds (what its form is shown with), or None."""
+        for task in wf.get_tasks(state=TaskState.READY, manual=True):
+            if str(task.id) == spiff_task_id:
+                return task.data
+        return None
+
+    # -- timers set on a date (the ones the calendars decide) ----------------------------------------
+    @staticmethod
+    def date_timers(wf: BpmnWorkflow) -> list[DateTimer]:
+        """The waiting timers of the workflow and every called process that are set on a date."""
+        return [DateTimer(task) for task in wf.get_tasks(state=TaskState.WAITING)
+                if isinstance(getattr(task.task_spec, "event_definition", None), TimeDateEventDefinition)]
+
+    def evaluate_for(self, timer: DateTimer, expression: str):
+        """Evaluate a timer expression with the timer task's data, as the workflow would."""
+        return self.script_engine.evaluate(timer.task, expression)
+
+    # -- moving to a new version ---------------------------------------------------------------------
+    @staticmethod
+    def migration_problems(wf: BpmnWorkflow, new_spec, new_subs: dict) -> list[str]:
+        """Why the workflow cannot move to the new specs: an element it passed is gone, or one it waits
+        at is gone or changed (its links to other elements may change)."""
+        registry = SERIALIZER.registry
+        reasons: list[str] = []
+        for workflow in (wf, *wf.subprocesses.values()):
+            name = workflow.spec.name
+            target = new_spec if workflow is wf else new_subs.get(name)
+            if target is None or (workflow is wf and target.name != name):
+                reasons.append(f"process {name} is not in the new version")
+                continue
+            for task in workflow.tasks.values():
+                label = task.task_spec.bpmn_id or task.task_spec.name
+                new = target.task_specs.get(task.task_spec.name)
+                if task.has_state(_FINISHED) and new is None:
+                    reasons.append(f"{label}: already passed, no longer in the new version")
+                elif task.has_state(_CURRENT):
+                    if new is None:
+                        reasons.append(f"{label}: waiting here, no longer in the new version")
+                    elif _comparable(registry.convert(new)) != _comparable(registry.convert(task.task_spec)):
+                        reasons.append(f"{label}: waiting here, changed in the new version")
+        return list(dict.fromkeys(reasons))
+
+    def migrate(self, wf: BpmnWorkflow, new_spec, new_subs: dict) -> BpmnWorkflow:
+        """The workflow on the new specs (check ``migration_problems`` first): every task takes the new
+        version's element of the same id, and the ready tasks are predicted again from the new diagram
+        (waiting timers keep their due dates)."""
+        top, subs = diff_workflow(SERIALIZER.registry, wf, new_spec, new_subs)
+        for sub_id, diff in subs.items():
+            sub = wf.subprocesses[sub_id]
+            migrate_workflow(diff, sub, new_subs[sub.spec.name], reset_mask=TaskState.READY)
+        migrate_workflow(top, wf, new_spec, reset_mask=TaskState.READY)
+        wf.subprocess_specs = new_subs
+        return wf
+
 
 _FINISHED = TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
+_CURRENT = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+@dataclass(frozen=True)
+class DateTimer:
+    """A waiting timer set on a date: its task id, element, and the moment it is set for."""
+
+    task: object
+
+    @property
+    def id(self) -> str:
+        return str(self.task.id)
+
+    @property
+    def value(self):
+        return self.task.internal_data.get("event_value")
+
+    def move_to(self, value) -> None:
+        self.task.internal_data["event_value"] = value
+
+
+def _comparable(task_spec: dict) -> dict:
+    return {k: v for k, v in task_spec.items() if k not in ("inputs", "outputs", "lookahead")}
 
 
 def compact(wf: BpmnWorkflow) -> int:

@@ -178,3 +178,14 @@ def builtin_exception(class_name, text) -> Exception:
         except TypeError:
             pass
     return ScriptError(f"{class_name}: {text}")
+
+
+_DEFAULT: ScriptHost | None = None
+
+
+def default_host() -> ScriptHost:
+    """The process's pool of script workers (one per process)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = ScriptHost()
+    return _DEFAULT

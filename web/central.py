@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine import strictjson
+from engine.clock import utcnow
 from engine.errors import InvalidInput
 from engine.fiscal import fiscal_year_of
-from engine.models import utcnow
 from engine.services import central, export, scoring
 
 from .context import engine_context

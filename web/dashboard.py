@@ -6,8 +6,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from engine.clock import utcnow
 from engine.fiscal import fiscal_year_of
-from engine.models import utcnow
 from engine.services import dashboard, instances
 from engine.thaidate import be_date
 

@@ -88,7 +88,7 @@ def public_url(agency_code: str, slug: str, endpoint: str = "public.sla") -> str
 def _today():
     from zoneinfo import ZoneInfo
 
-    from engine.models import utcnow
+    from engine.clock import utcnow
 
     return utcnow().astimezone(ZoneInfo(engine_context().settings.timezone)).date()
 

@@ -6,9 +6,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from engine.clock import utcnow
 from engine.errors import InvalidInput
 from engine.fiscal import fiscal_year_of
-from engine.models import utcnow
 from engine.services import records
 
 from .context import engine_context

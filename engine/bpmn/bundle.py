@@ -5,10 +5,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.spiff.parser import SpiffBpmnParser
-
 from ..errors import BpmnInvalid
+from ..runtime import SpecParseError, parse_specs
 from .lint import B, LintContext, lint_document
 from .loader import load_bpmn
 from .problems import Problem
@@ -72,17 +70,11 @@ def build_bundle(files: dict[str, bytes], ctx: LintContext, max_bytes: int, proc
         process_id = top[0]
     elif process_id not in executable:
         raise BpmnInvalid([Problem.file("ambiguous_process", ", ".join(files), processes=", ".join(top) or "-")])
-    parser = SpiffBpmnParser()
     try:
-        for name, tree in trees.items():
-            parser.add_bpmn_xml(tree, name)
-        spec = parser.get_spec(process_id)
-        subprocess_specs = parser.get_subprocess_specs(process_id)
-    except ValidationException as exc:
-        raise BpmnInvalid([Problem(code="parse_error", element_id=getattr(exc, "id", "") or "",
-                                   element_name=getattr(exc, "name", "") or "",
-                                   filename=getattr(exc, "file_name", "") or "",
-                                   params={"detail": str(exc).splitlines()[0]})]) from None
+        spec, subprocess_specs = parse_specs(trees, process_id)
+    except SpecParseError as exc:
+        raise BpmnInvalid([Problem(code="parse_error", element_id=exc.element_id, element_name=exc.element_name,
+                                   filename=exc.filename, params={"detail": exc.detail})]) from None
     except Exception as exc:  # the parser's own failures on odd input become a plain problem
         raise BpmnInvalid([Problem.file("parse_error", ", ".join(files), detail=f"{type(exc).__name__}: {exc}")]) \
             from None

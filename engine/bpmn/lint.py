@@ -13,12 +13,11 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator, SchemaError
 from lxml import etree
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from .. import roles
+from ..runtime import SUPPORTED_TAGS, RestrictedEnvironment, bpmn_schema, check_timer_text
+from ..sandbox import check_script
 from ..schemas import unusable_patterns
-from ..scripting import RestrictedEnvironment, check_script
 from .problems import Problem
 
 NS = {
@@ -33,10 +32,7 @@ FLOW_NODES = {
     "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
     "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway",
 }
-SUPPORTED = {
-    etree.QName(tag).localname
-    for tag in list(SpiffBpmnParser.PARSER_CLASSES) + list(SpiffBpmnParser.OVERRIDE_PARSER_CLASSES)
-}
+SUPPORTED = SUPPORTED_TAGS
 SCOPES = {"process", "subProcess", "transaction", "adHocSubProcess"}
 _ISO_LIKE = re.compile(r"^\s*(R\d*/)?P[\dTYMWDHS.,]+|^\s*\d{4}-\d{2}-\d{2}")
 _XSD_LOCK = threading.Lock()  # lxml XMLSchema objects keep their error log on themselves
@@ -91,7 +87,7 @@ def _problem(code: str, el=None, filename: str = "", severity: str = "error", **
 
 def schema_problems(tree, filename: str) -> list[Problem]:
     with _XSD_LOCK:
-        schema = VALIDATOR.validator
+        schema = bpmn_schema()
         if schema.validate(tree):
             return []
         errors = list(schema.error_log)[:MAX_SCHEMA_ERRORS]
@@ -255,12 +251,7 @@ def _evaluate_timer(kind: str, expr: str, event, filename: str, ctx: LintContext
         value = env.evaluate(expr, dict(ctx.sample_data))
         if not isinstance(value, str):
             raise ValueError(f"gives {type(value).__name__}, not an ISO 8601 text")
-        if kind == "timeDate":
-            TimerEventDefinition.parse_time_or_duration(value)
-        elif kind == "timeDuration":
-            TimerEventDefinition.parse_iso_duration(value)
-        else:
-            TimerEventDefinition.parse_iso_recurring_interval(value)
+        check_timer_text(kind, value)
     except NameError as exc:
         # depends on process data that only exists at run time
         return [_problem("timer_invalid", event, filename, severity="warning", expr=expr, detail=str(exc))]

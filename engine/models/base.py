@@ -1,7 +1,7 @@
 """Shared pieces of the models: aware UTC datetimes, big integer ids, the declarative base."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 from sqlalchemy import (
     BigInteger,
@@ -11,9 +11,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from ..clock import utcnow  # noqa: F401 - where the models' callers find it
 
 
 class UTCDateTime(TypeDecorator):

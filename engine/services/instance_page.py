@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from lxml import etree
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from ..actors import Actor
@@ -48,22 +47,6 @@ class InstancePage:
     measurement: object = None  # the service against its SLA in the fiscal year (from its records)
 
 
-def element_states(wf) -> dict[str, dict[str, str]]:
-    states: dict[str, dict[str, str]] = {}
-    workflows = [wf] + list(wf.subprocesses.values())
-    for workflow in workflows:
-        process = workflow.spec.name
-        for task in workflow.tasks.values():
-            bpmn_id = getattr(task.task_spec, "bpmn_id", None)
-            if not bpmn_id:
-                continue
-            if task.state == TaskState.COMPLETED:
-                states.setdefault(process, {}).setdefault(bpmn_id, "done")
-            elif task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED, TaskState.ERROR):
-                states.setdefault(process, {})[bpmn_id] = "current"
-    return states
-
-
 def _element_names(sources: dict) -> dict[str, str]:
     names = {}
     for xml in sources.values():
@@ -82,7 +65,7 @@ def get(ctx: Context, actor: Actor, instance_id: int) -> InstancePage:
         definition = s.get(ProcessDefinition, instance.definition_id)
         version = instance.version
         wf = load_workflow(ctx, instance)
-        states = element_states(wf)
+        states = ctx.runtime.element_states(wf)
         diagrams = []
         for name, xml in sorted(version.sources.items()):
             ids = [pid for pid in states if f'id="{pid}"' in xml]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from .. import audit
@@ -18,10 +17,7 @@ from ..context import Context
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import Agency, Instance, ProcessVersion, utcnow
 from ..roles import DESIGNER
-from ..runtime import SERIALIZER
 from .state import load_instance, load_workflow, save_workflow
-
-CURRENT = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
 @dataclass(frozen=True)
@@ -37,39 +33,9 @@ class Candidate:
 
 
 
-def _spec_dicts(version: ProcessVersion) -> dict[str, dict]:
-    import json
-
-    data = json.loads(version.spec_json)
-    specs = {data["spec"]["name"]: data["spec"]}
-    specs.update(data["subprocess_specs"])
-    return specs
-
-
-def _comparable(task_spec: dict) -> dict:
-    return {k: v for k, v in task_spec.items() if k not in ("inputs", "outputs", "lookahead")}
-
-
 def _check(ctx: Context, instance: Instance, target: ProcessVersion) -> tuple[str, ...]:
-    old_specs, new_specs = _spec_dicts(instance.version), _spec_dicts(target)
-    wf = load_workflow(ctx, instance)
-    reasons = []
-    for workflow in [wf] + list(wf.subprocesses.values()):
-        process = workflow.spec.name
-        if process not in new_specs:
-            reasons.append(f"process {process} is not in version {target.version}")
-            continue
-        new_tasks = new_specs[process]["task_specs"]
-        for task in workflow.tasks.values():
-            name = task.task_spec.name
-            if task.has_state(TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR) and name not in new_tasks:
-                reasons.append(f"{task.task_spec.bpmn_id or name}: already passed, no longer in the new version")
-            elif task.has_state(CURRENT):
-                if name not in new_tasks:
-                    reasons.append(f"{task.task_spec.bpmn_id or name}: waiting here, no longer in the new version")
-                elif _comparable(new_tasks[name]) != _comparable(old_specs[process]["task_specs"][name]):
-                    reasons.append(f"{task.task_spec.bpmn_id or name}: waiting here, changed in the new version")
-    return tuple(dict.fromkeys(reasons))
+    new_spec, new_subs = ctx.runtime.specs.get(target.id, lambda: target.spec_json)
+    return tuple(ctx.runtime.migration_problems(load_workflow(ctx, instance), new_spec, new_subs))
 
 
 def preview(ctx: Context, actor: Actor, version_id: int) -> list[Candidate]:
@@ -113,13 +79,7 @@ def migrate(ctx: Context, actor: Actor, version_id: int, instance_ids: list[int]
             reasons = _check(ctx, instance, target)
             if reasons:
                 raise Conflict(f"instance {instance_id} cannot move: {'; '.join(reasons)}")
-            wf = load_workflow(ctx, instance)
-            for task in wf.get_tasks(state=CURRENT):
-                task._drop_children(force=True)
-            state = SERIALIZER.serialize_json(wf)
-            moved = ctx.runtime.load(state, new_spec, new_subs)
-            for task in moved.get_tasks(state=CURRENT):
-                task.task_spec._predict(task, mask=TaskState.NOT_FINISHED_MASK)
+            moved = ctx.runtime.migrate(load_workflow(ctx, instance), new_spec, new_subs)
             before = instance.version.version
             instance.version_id = target.id
             instance.version = target

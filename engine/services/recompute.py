@@ -13,8 +13,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -132,16 +130,14 @@ def recompute_instance(ctx: Context, session: Session, instance_id: int, actor: 
         Deadline.instance_id == instance_id, Deadline.kind == "timer", Deadline.status == "pending"))}
     wf = load_workflow(ctx, instance)
     moved = {}
-    for task in wf.get_tasks(state=TaskState.WAITING):  # the top workflow and every called stage
-        if not isinstance(getattr(task.task_spec, "event_definition", None), TimeDateEventDefinition):
-            continue
-        row = rows.get(str(task.id))
+    for timer in ctx.runtime.date_timers(wf):  # the top workflow and every called stage
+        row = rows.get(timer.id)
         if row is None or not row.expression:
             continue
         with running(session, instance, now, ctx.settings.timezone, clock=row.basis_at or now):
-            value = ctx.runtime.script_engine.evaluate(task, row.expression)
-        if value != task._get_internal_data("event_value"):
-            task._set_internal_data(event_value=value)
+            value = ctx.runtime.evaluate_for(timer, row.expression)
+        if value != timer.value:
+            timer.move_to(value)
             moved[row.bpmn_id] = value
     if moved:
         save_workflow(session, ctx, instance, wf, now)

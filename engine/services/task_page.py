@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from .. import history, profiles
@@ -152,9 +151,8 @@ def get(ctx: Context, actor: Actor, task_id: int) -> TaskPage:
         returned = ""
         if task.status == "open":
             wf = load_workflow(ctx, instance)
-            for spiff_task in wf.get_tasks(state=TaskState.READY, manual=True):
-                if str(spiff_task.id) == task.spiff_task_id:
-                    returned = str(spiff_task.data.get("returned_comment") or "")
+            held = ctx.runtime.ready_task_data(wf, task.spiff_task_id) or {}
+            returned = str(held.get("returned_comment") or "")
         can_work = task.status == "open" and actor.can_do(task.role, task.agency_id) and \
             task.assignee_id in (None, actor.user_id)
         process_name = definition.name

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from engine.errors import ScriptError, ScriptTimeout
 from engine.models import HumanTask, Instance
-from engine.scripting import RestrictedEnvironment
+from engine.runtime import RestrictedEnvironment
 from engine.services import deploy, inbox, instances, tasks
 from tests.bpmn_factory import flow, simple, user_task
 from tests.conftest import ADMIN, DESIGNER

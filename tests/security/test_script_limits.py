@@ -8,7 +8,7 @@ import time
 import pytest
 
 from engine.errors import ScriptError, ScriptTimeout
-from engine.scripting import RestrictedEnvironment
+from engine.runtime import RestrictedEnvironment
 
 
 @pytest.mark.parametrize("source", ["while 1: pass", "x = 0\nwhile True:\n    x += 1",

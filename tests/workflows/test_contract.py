@@ -72,7 +72,7 @@ def test_timer_expressions_evaluate_to_dates():
     from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
     from engine.bpmn.lint import sample_start_data
-    from engine.scripting import RestrictedEnvironment
+    from engine.runtime import RestrictedEnvironment
 
     env = RestrictedEnvironment(HELPERS)
     count = 0
