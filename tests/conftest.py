@@ -76,23 +76,105 @@ def any_db_url(request, tmp_path):
 
 
 def make_ctx(tmp_path: Path, url: str | None = None) -> context_mod.Context:
+    """A context on a new, migrated database (migrations run here: for tests of set-up itself and
+    benchmarks; the fixtures below copy a template instead)."""
     ctx = context_mod.build(_settings(tmp_path, url))
     migrate.upgrade(ctx.db)
     return ctx
 
 
+# -- templates: migrate once per test session, copy per test ---------------------------------------
+# Each test gets its own database, copied from a template migrated once per session (per worker):
+# a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL. The "world" template also holds
+# the World below (agencies, users, the review cycle deployed), so a test asking for ``world`` starts
+# with it already there; its Python side (ids, actors) is restored from a snapshot.
+
+class _Templates:
+    def __init__(self, factory):
+        self.factory = factory
+        self.sqlite: dict[str, Path] = {}
+        self.postgres: dict[str, str] = {}
+        self.snapshots: dict[str, dict] = {}
+
+    def _fill(self, ctx, kind: str) -> None:
+        migrate.upgrade(ctx.db)
+        if kind == "world":
+            self.snapshots.setdefault(kind, World(ctx).snapshot())
+
+    def sqlite_file(self, kind: str) -> Path:
+        if kind not in self.sqlite:
+            folder = self.factory.mktemp(f"template-{kind}")
+            ctx = context_mod.build(_settings(folder))
+            self._fill(ctx, kind)
+            with ctx.db.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            ctx.close()
+            self.sqlite[kind] = folder / "instance" / "slaflow.sqlite3"
+        return self.sqlite[kind]
+
+    def postgres_name(self, kind: str) -> str:
+        if kind not in self.postgres:
+            admin, name, url = _postgres_database()
+            ctx = context_mod.build(_settings(self.factory.mktemp(f"pg-template-{kind}"), url))
+            self._fill(ctx, kind)
+            ctx.close()
+            admin.dispose()
+            self.postgres[kind] = name
+        return self.postgres[kind]
+
+    def drop_postgres(self) -> None:
+        if not self.postgres:
+            return
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in self.postgres.values():
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory):
+    templates = _Templates(tmp_path_factory)
+    yield templates
+    templates.drop_postgres()
+
+
+def _kind(request) -> str:
+    return "world" if {"world", "any_world"} & set(request.fixturenames) else "empty"
+
+
+def _copied_sqlite(templates: _Templates, tmp_path: Path, kind: str) -> context_mod.Context:
+    import shutil
+
+    target = tmp_path / "instance" / "slaflow.sqlite3"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(templates.sqlite_file(kind), target)
+    return context_mod.build(_settings(tmp_path))
+
+
 @pytest.fixture
-def ctx(tmp_path):
-    """Engine context on a migrated SQLite file database."""
-    c = make_ctx(tmp_path)
+def ctx(tmp_path, request, _templates):
+    """Engine context on a migrated SQLite file database (copied from the session's template)."""
+    c = _copied_sqlite(_templates, tmp_path, _kind(request))
     yield c
     c.close()
 
 
 @pytest.fixture
-def any_ctx(tmp_path, any_db_url):
+def any_ctx(tmp_path, any_db_url, request, _templates):
     """Engine context on SQLite and on PostgreSQL."""
-    c = make_ctx(tmp_path, any_db_url)
+    kind = _kind(request)
+    if any_db_url.startswith("sqlite"):
+        c = _copied_sqlite(_templates, tmp_path, kind)
+    else:
+        template = _templates.postgres_name(kind)
+        name = any_db_url.rsplit("/", 1)[1]
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        admin.dispose()
+        c = context_mod.build(_settings(tmp_path, any_db_url))
     yield c
     c.close()
 
@@ -131,15 +213,27 @@ class World:
     def actor(self, name: str) -> Actor:
         return self.users[name]
 
+    def snapshot(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k != "ctx"}
+
+    @classmethod
+    def restored(cls, ctx, snapshot: dict) -> World:
+        """The World of a database copied from the world template."""
+        world = cls.__new__(cls)
+        world.__dict__.update(snapshot)
+        world.users = dict(snapshot["users"])
+        world.ctx = ctx
+        return world
+
 
 @pytest.fixture
-def world(ctx) -> World:
-    return World(ctx)
+def world(ctx, _templates) -> World:
+    return World.restored(ctx, _templates.snapshots["world"])
 
 
 @pytest.fixture
-def any_world(any_ctx) -> World:
-    return World(any_ctx)
+def any_world(any_ctx, _templates) -> World:
+    return World.restored(any_ctx, _templates.snapshots["world"])
 
 
 SELECT_OK = {"process_name": "การชำระภาษีรถประจำปี", "criteria": ["public_service"],

@@ -6,13 +6,18 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from ..models import Instance, StageSummary
+from ..models import Agency, Instance, StageSummary
 
 DONE, CURRENT = 1, 2
 
 
 def refresh(session: Session, agency_id: int, fiscal_year: int, definition_id: int) -> None:
-    """Rewrite the agency's rows for one process and year from its workflows' progress ("current" wins)."""
+    """Rewrite the agency's rows for one process and year from its workflows' progress ("current" wins).
+
+    Two workflows of one agency saved at once (two timers firing) would both rewrite the same rows: the
+    agency's row is locked first (PostgreSQL; SQLite has one writer), so the second waits, then reads
+    the first one's committed progress too."""
+    session.execute(select(Agency.id).where(Agency.id == agency_id).with_for_update())
     merged: dict[str, int] = {}
     for progress in session.scalars(select(Instance.progress).where(
             Instance.agency_id == agency_id, Instance.fiscal_year == fiscal_year,
