@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -31,6 +32,7 @@ class Deadline(Base):
         UniqueConstraint("instance_id", "spiff_task_id", name="uq_deadline_timer"),
         Index("ix_deadline_due", "status", "due_at"),
         Index("ix_deadline_task", "task_id", "status"),
+        CheckConstraint("status IN ('pending', 'fired', 'cancelled', 'failed')", name="ck_deadline_status"),
     )
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
@@ -42,7 +44,7 @@ class Deadline(Base):
     expression: Mapped[str] = mapped_column(Text, default="", server_default="")  # timers: to recompute
     basis_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # timers: when it was set
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | fired | cancelled | failed
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # engine.statuses.DeadlineStatus
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -65,6 +65,7 @@ class Instance(Base):
         ),
         Index("ix_instance_agency_status", "agency_id", "status"),
         Index("ix_instance_year_definition", "fiscal_year", "definition_id", "agency_id"),
+        CheckConstraint("status IN ('running', 'stalled', 'completed', 'cancelled')", name="ck_instance_status"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
@@ -72,7 +73,7 @@ class Instance(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     service_process: Mapped[str] = mapped_column(String(255))
     fiscal_year: Mapped[int] = mapped_column(Integer)  # Buddhist Era, e.g. 2569
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running|completed|cancelled|stalled
+    status: Mapped[str] = mapped_column(String(16), default="running")  # engine.statuses.InstanceStatus
     state: Mapped[str] = mapped_column(Text)  # SpiffWorkflow serialization without the spec
     # the top-level elements reached: {bpmn id: "done" | "current"}, for dashboards at national scale
     progress: Mapped[dict | None] = mapped_column(JSON, nullable=True)
@@ -97,6 +98,7 @@ class HumanTask(Base):
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id", name="uq_human_task_spiff"),
         Index("ix_human_task_pool", "agency_id", "role", "status", "due_at"),
+        CheckConstraint("status IN ('open', 'completed', 'cancelled')", name="ck_human_task_status"),
         # partial: only claimed tasks, so the planner's statistics are not drowned by the unclaimed ones
         Index("ix_human_task_claimed", "assignee_id", "status", "due_at",
               sqlite_where=text("assignee_id IS NOT NULL"), postgresql_where=text("assignee_id IS NOT NULL")),
@@ -112,7 +114,7 @@ class HumanTask(Base):
     role: Mapped[str] = mapped_column(String(32))
     form: Mapped[str] = mapped_column(String(255), default="")
     instructions: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | completed | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="open")  # engine.statuses.TaskStatus
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     draft: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,7 +10,6 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..handler_context import running
 from ..models import Agency, Instance, ProcessDefinition, ProcessVersion, utcnow
 from ..roles import ADMIN, CENTRAL, OFFICER, SUPERVISOR
-from . import stage_summary
 from .state import load_instance, save_workflow, specs_for
 
 
@@ -68,10 +67,7 @@ def cancel(ctx: Context, actor: Actor, instance_id: int, reason: str) -> None:
 
         wf = load_workflow(ctx, instance)
         ctx.runtime.cancel(wf)
-        save_workflow(s, ctx, instance, wf, now)
-        instance.status = "cancelled"
-        s.flush()
-        stage_summary.refresh(s, instance.agency_id, instance.fiscal_year, instance.definition_id)
+        save_workflow(s, ctx, instance, wf, now, cancelled=True)  # its tasks and timers end with it
         audit.record(s, actor, "instance.cancel", agency_id=instance.agency_id, instance_id=instance.id,
                      before={"status": before}, after={"status": "cancelled"}, comment=reason)
         uow.commit()

@@ -21,6 +21,7 @@ from ..errors import Conflict
 from ..models import Deadline, HumanTask, Incident, Instance, ProcessVersion
 from ..roles import role_for_lane
 from ..runtime import TimerView
+from ..statuses import InstanceStatus, transition
 from . import stage_summary, task_deadlines
 
 _instance, _task, _deadline = Instance.__table__, HumanTask.__table__, Deadline.__table__
@@ -73,22 +74,25 @@ class Known:
 
 
 def save_workflow(session: Session, ctx: Context, instance: Instance, wf, now: datetime,
-                  known: Known | None = None) -> None:
+                  known: Known | None = None, cancelled: bool = False) -> None:
     # changes the caller made through the ORM go first, so the statements below see them
     session.flush()
     conn = session.connection()
     ready = ctx.runtime.ready_user_tasks(wf)
     timers = ctx.runtime.timers(wf)
     status = instance.status
-    if wf.is_completed():
-        status = "completed"
+    if cancelled:
+        status = InstanceStatus.CANCELLED
+    elif wf.is_completed():
+        status = InstanceStatus.COMPLETED
     elif not ready and not timers and not ctx.runtime.has_waiting_events(wf):
-        if status != "stalled":
+        if status != InstanceStatus.STALLED:
             session.add(Incident(instance_id=instance.id, kind="stalled", created_at=now,
                                  message="instance is not finished but has no ready task and no pending timer"))
-        status = "stalled"
-    elif status == "stalled":
-        status = "running"
+        status = InstanceStatus.STALLED
+    elif status == InstanceStatus.STALLED:
+        status = InstanceStatus.RUNNING
+    status = str(transition(InstanceStatus, instance.status, status))
     values = dict(state=ctx.runtime.dump(wf), updated_at=now, progress=ctx.runtime.top_level_progress(wf),
                   status=status, row_version=instance.row_version + 1)
     summary_changed = values["progress"] != (instance.progress or {}) or status != instance.status
