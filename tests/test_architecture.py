@@ -84,3 +84,11 @@ def test_the_command_line_imports_only_what_a_command_needs():
              "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_every_writer_moves_workflows_through_one_step():
+    """Saving a workflow happens in one place (``workflow_step.step``): submit, timers, start, cancel,
+    calendar recompute and migration all go through it."""
+    callers = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "engine").rglob("*.py")
+                     if "save_workflow(" in p.read_text(encoding="utf-8"))
+    assert callers == ["engine/services/state.py", "engine/services/workflow_step.py"], callers

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import audit, history, profiles
+from .. import history, profiles
 from ..actors import Actor
 from ..context import Context
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..handler_context import running
 from ..models import Agency, Instance, ProcessDefinition, ProcessVersion, utcnow
 from ..roles import ADMIN, CENTRAL, OFFICER, SUPERVISOR
-from .state import load_instance, save_workflow, specs_for
+from .state import load_instance, specs_for
+from .workflow_step import step
 
 
 def start(ctx: Context, actor: Actor, process_id: str, agency_id: int, service_process: str, fiscal_year: int,
@@ -61,15 +61,10 @@ def cancel(ctx: Context, actor: Actor, instance_id: int, reason: str) -> None:
             raise Forbidden("only a supervisor, the central office or an administrator can cancel a workflow")
         if instance.status in ("completed", "cancelled"):
             raise Conflict(f"the workflow is already {instance.status}")
-        now = utcnow()
-        before = instance.status
-        from .state import load_workflow
-
-        wf = load_workflow(ctx, instance)
-        ctx.runtime.cancel(wf)
-        save_workflow(s, ctx, instance, wf, now, cancelled=True)  # its tasks and timers end with it
-        audit.record(s, actor, "instance.cancel", agency_id=instance.agency_id, instance_id=instance.id,
-                     before={"status": before}, after={"status": "cancelled"}, comment=reason)
+        # its tasks and timers end with it
+        step(s, ctx, instance, utcnow(), ctx.runtime.cancel, cancelled=True, in_context=False, actor=actor,
+             action="instance.cancel", before={"status": instance.status}, after={"status": "cancelled"},
+             comment=reason)
         uow.commit()
 
 
@@ -94,11 +89,8 @@ def start_in(s, ctx: Context, actor: Actor, definition: ProcessDefinition, pv: P
     instance.version = pv
     s.add(instance)
     s.flush()
-    wf = ctx.runtime.new(spec, subs, initial)
-    with running(s, instance, now, ctx.settings.timezone):
-        ctx.runtime.advance(wf)
-    save_workflow(s, ctx, instance, wf, now)
-    audit.record(s, actor, "instance.start", agency_id=agency.id, instance_id=instance.id,
-                 after={"process_id": definition.process_id, "version": pv.version,
-                        "service_process": service_process, "fiscal_year": fiscal_year, "group": group})
+    step(s, ctx, instance, now, ctx.runtime.advance, wf=ctx.runtime.new(spec, subs, initial), actor=actor,
+         action="instance.start", after={"process_id": definition.process_id, "version": pv.version,
+                                         "service_process": service_process, "fiscal_year": fiscal_year,
+                                         "group": group})
     return instance

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from .. import audit
 from ..actors import Actor, require
 from ..context import Context
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import Agency, Instance, ProcessVersion, utcnow
 from ..roles import DESIGNER
-from .state import load_instance, load_workflow, save_workflow
+from .state import load_instance, load_workflow
+from .workflow_step import step
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,12 @@ def migrate(ctx: Context, actor: Actor, version_id: int, instance_ids: list[int]
             reasons = _check(ctx, instance, target)
             if reasons:
                 raise Conflict(f"instance {instance_id} cannot move: {'; '.join(reasons)}")
-            moved = ctx.runtime.migrate(load_workflow(ctx, instance), new_spec, new_subs)
+            wf = load_workflow(ctx, instance)  # on the version it runs now
             before = instance.version.version
             instance.version_id = target.id
             instance.version = target
-            save_workflow(s, ctx, instance, moved, now)
-            audit.record(s, actor, "instance.migrate", agency_id=instance.agency_id, instance_id=instance.id,
-                         before={"version": before}, after={"version": target.version})
+            step(s, ctx, instance, now, lambda wf: ctx.runtime.migrate(wf, new_spec, new_subs), wf=wf,
+                 in_context=False, actor=actor, action="instance.migrate", before={"version": before},
+                 after={"version": target.version})
         uow.commit()
         return len(set(instance_ids))

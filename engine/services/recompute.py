@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from .. import audit
 from ..actors import Actor
 from ..context import Context
 from ..models import Deadline, Incident, RecomputeJob, utcnow
-from .state import load_instance, load_workflow, save_workflow
+from .state import load_instance
+from .workflow_step import UNCHANGED, step
 
 log = logging.getLogger(__name__)
 STALE = timedelta(minutes=5)  # a running job without a heartbeat for this long has lost its scheduler
@@ -128,22 +128,23 @@ def recompute_instance(ctx: Context, session: Session, instance_id: int, actor: 
         return {}
     rows = {d.spiff_task_id: d for d in session.scalars(select(Deadline).where(
         Deadline.instance_id == instance_id, Deadline.kind == "timer", Deadline.status == "pending"))}
-    wf = load_workflow(ctx, instance)
-    moved = {}
-    for timer in ctx.runtime.date_timers(wf):  # the top workflow and every called stage
-        row = rows.get(timer.id)
-        if row is None or not row.expression:
-            continue
-        with running(session, instance, now, ctx.settings.timezone, clock=row.basis_at or now):
-            value = ctx.runtime.evaluate_for(timer, row.expression)
-        if value != timer.value:
-            timer.move_to(value)
-            moved[row.bpmn_id] = value
-    if moved:
-        save_workflow(session, ctx, instance, wf, now)
-        audit.record(session, actor, "deadline.recompute", agency_id=instance.agency_id, instance_id=instance.id,
-                     after=moved)
-    return moved
+
+    def change(wf):
+        moved = {}
+        for timer in ctx.runtime.date_timers(wf):  # the top workflow and every called stage
+            row = rows.get(timer.id)
+            if row is None or not row.expression:
+                continue
+            with running(session, instance, now, ctx.settings.timezone, clock=row.basis_at or now):
+                value = ctx.runtime.evaluate_for(timer, row.expression)
+            if value != timer.value:
+                timer.move_to(value)
+                moved[row.bpmn_id] = value
+        return moved or UNCHANGED
+
+    moved = step(session, ctx, instance, now, change, in_context=False, actor=actor, action="deadline.recompute",
+                 after=lambda moved: moved)
+    return {} if moved is UNCHANGED else moved
 
 
 def recent(session: Session, limit: int = 10) -> list[JobView]:

@@ -15,10 +15,9 @@ from ..context import Context
 from ..db import locked_at_begin
 from ..errors import Conflict, Forbidden, FormInvalid, InvalidInput, NotFound
 from ..files import file_refs
-from ..handler_context import running
 from ..models import HumanTask, Instance, StoredFile, Submission, utcnow
 from . import task_deadlines
-from .state import Known, load_workflow, save_workflow
+from .workflow_step import step
 
 MAX_DATA_BYTES = 1_000_000
 
@@ -141,21 +140,19 @@ def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th
         submission_id = conn.execute(_INSERT_SUBMISSION, dict(
             instance_id=instance.id, task_id=task.id, bpmn_id=task.bpmn_id, data=data,
             submitted_by_id=actor.user_id, submitted_at=now)).inserted_primary_key[0]
-        wf = load_workflow(ctx, instance)
-        known = Known(open_tasks={t.spiff_task_id: (t.id, t.due_at) for t in open_tasks.values() if t is not task},
-                      timers=ctx.runtime.timers(wf))
-        with running(s, instance, now, ctx.settings.timezone):
+        def change(wf):
             ctx.runtime.complete(wf, task.spiff_task_id, forms.workflow_data(schema, data))
-        done = dict(status="completed", draft=None, assignee_id=actor.user_id, completed_at=now,
-                    completed_by_id=actor.user_id, **_lateness(s, ctx, instance, task, now))
-        if conn.execute(_COMPLETE_TASK, {"_id": task.id, **done}).rowcount != 1:
-            raise Conflict("the task is no longer open")
-        for name, value in done.items():
-            set_committed_value(task, name, value)
-        task_deadlines.cancel(s, task)
-        save_workflow(s, ctx, instance, wf, now, known)
-        audit.record(s, actor, "task.submit", agency_id=task.agency_id, instance_id=instance.id, task_id=task.id,
-                     after={"task": task.bpmn_id, "submission_id": submission_id})
+            done = dict(status="completed", draft=None, assignee_id=actor.user_id, completed_at=now,
+                        completed_by_id=actor.user_id, **_lateness(s, ctx, instance, task, now))
+            if conn.execute(_COMPLETE_TASK, {"_id": task.id, **done}).rowcount != 1:
+                raise Conflict("the task is no longer open")
+            for name, value in done.items():
+                set_committed_value(task, name, value)
+            task_deadlines.cancel(s, task)
+
+        step(s, ctx, instance, now, change, actor=actor, action="task.submit", task_id=task.id,
+             after={"task": task.bpmn_id, "submission_id": submission_id},
+             open_tasks={t.spiff_task_id: (t.id, t.due_at) for t in open_tasks.values() if t is not task})
         uow.commit()
 
 

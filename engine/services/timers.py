@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from .. import audit, notifications
+from .. import notifications
 from ..actors import Actor
 from ..context import Context
 from ..errors import SlaflowError
-from ..handler_context import running
 from ..models import Deadline, HumanTask, Incident, Instance, SchedulerHeartbeat, utcnow
-from .state import load_instance, load_workflow, save_workflow
+from .state import load_instance
+from .workflow_step import step
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -58,13 +58,9 @@ def fire(ctx: Context, deadline_id: int, now: datetime) -> str | None:
                 row.status = "cancelled"
                 uow.commit()
                 return None
-            wf = load_workflow(ctx, instance)
-            with running(s, instance, now, ctx.settings.timezone):
-                ctx.runtime.advance(wf)
             row.status, row.fired_at, row.attempts = "fired", now, row.attempts + 1
-            save_workflow(s, ctx, instance, wf, now)
-            audit.record(s, SCHEDULER, "timer.fire", agency_id=instance.agency_id, instance_id=instance.id,
-                         after={"timer": row.bpmn_id, "due_at": row.due_at.isoformat()})
+            step(s, ctx, instance, now, ctx.runtime.advance, actor=SCHEDULER, action="timer.fire",
+                 after={"timer": row.bpmn_id, "due_at": row.due_at.isoformat()})
             uow.commit()
             return "timer"
     except SlaflowError as exc:
