@@ -215,6 +215,8 @@ def kickoff_page():
                     "minute; agencies already started are skipped.", fy=values["fy"], id=job_id), "success")
             return redirect(url_for("central.kickoff_page"))
     ministries, regions = kickoff.choices(ctx, actor)
-    return render_template("central/kickoff.html", jobs=kickoff.recent(ctx, actor),
+    typed = int_arg(values["fy"])
+    suggest = typed + 543 if typed is not None and 1957 <= typed <= 2157 else fiscal_year_of(utcnow().date())
+    return render_template("central/kickoff.html", jobs=kickoff.recent(ctx, actor), suggest=suggest,
                            processes=kickoff.processes(ctx, actor), values=values, errors=errors,
                            ministries=ministries, regions=regions), status

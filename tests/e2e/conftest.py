@@ -20,6 +20,12 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
                  "--disable-dev-shm-usage"]
 
 
+class LiveApp(str):
+    """The live server's address, and the engine behind it (for the scheduler's part of a journey)."""
+
+    ctx = None
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     ctx = make_ctx(tmp_path_factory.mktemp("e2e"))
@@ -28,7 +34,9 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    live = LiveApp(f"http://127.0.0.1:{server.server_port}")
+    live.ctx = ctx
+    yield live
     server.shutdown()
     ctx.close()
 

@@ -161,7 +161,7 @@ def test_starting_a_fiscal_year_from_the_page(app, world):
     token = csrf_token(client, "/central/kickoff")
     bad = client.post("/central/kickoff", data={"csrf_token": token, "fy": "2026", "process_id": "sla_lifecycle",
                                                 "service_process": "งานบริการ"})
-    assert bad.status_code == 400 and "2570" in bad.get_data(as_text=True)  # a B.E. year is suggested
+    assert bad.status_code == 400 and "2569" in bad.get_data(as_text=True)  # 2026 + 543 is suggested
     ok = client.post("/central/kickoff", data={"csrf_token": token, "fy": "2569", "process_id": "sla_lifecycle",
                                                "service_process": "งานบริการ"})
     assert ok.status_code == 302
