@@ -72,12 +72,37 @@ def current() -> CalendarContext:
     return _CURRENT.get() or CalendarContext()
 
 
-def load_calendar(session: Session) -> WorkCalendar:
+_SESSION_KEY = "slaflow_work_calendar"
+
+
+def load_calendar(session: Session, fresh: bool = False) -> WorkCalendar:
+    """The working-day calendar as the database has it, read once per unit of work (a step computes
+    lateness, due dates and reminders from the same calendar)."""
     from sqlalchemy import select
 
     from .models import CalendarDay
 
-    return WorkCalendar(dict(session.execute(select(CalendarDay.day, CalendarDay.working)).all()))
+    if not fresh and _SESSION_KEY in session.info:
+        return session.info[_SESSION_KEY]
+    calendar = WorkCalendar(dict(session.execute(select(CalendarDay.day, CalendarDay.working)).all()))
+    session.info[_SESSION_KEY] = calendar
+    _forget_on_change()
+    return calendar
+
+
+@lru_cache(maxsize=1)
+def _forget_on_change() -> None:
+    """Once: a unit of work that changes a calendar day reads the calendar again afterwards."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session as OrmSession
+
+    from .models import CalendarDay
+
+    @event.listens_for(OrmSession, "before_flush")
+    def _calendar_changed(session, flush_context, instances):
+        if _SESSION_KEY in session.info and any(
+                isinstance(obj, CalendarDay) for obj in (*session.new, *session.dirty, *session.deleted)):
+            session.info.pop(_SESSION_KEY, None)
 
 
 def for_session(session: Session, tz_name: str, agency_id: int | None = None,
