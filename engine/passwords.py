@@ -9,6 +9,11 @@ _HASHER = PasswordHasher()
 _DUMMY = _HASHER.hash("slaflow-dummy-password")
 
 
+#: the password hash of an account that never logs in with a password (a service account): no password
+#: verifies against it
+UNUSABLE = "!"
+
+
 def hash_password(password: str) -> str:
     if len(password) < 8:
         raise ValueError("passwords have at least 8 characters")

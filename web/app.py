@@ -90,6 +90,12 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
     app.register_blueprint(public.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(complaints.bp)
+    from . import api, health, tokens
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(tokens.bp)
+    csrf.exempt(api.bp)  # bearer tokens, never cookies: nothing a cross-site form could ride on
     csrf.exempt(public.bp)  # anonymous answers carry no session to forge; abuse is limited per device and address
     errors.register(app)
     filters.register(app)

@@ -1,9 +1,10 @@
 """Engine errors mapped to HTTP responses in one place."""
 from __future__ import annotations
 
+import json
 import logging
 
-from flask import render_template, request
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -27,6 +28,14 @@ STATUS = {
 RETRY_AFTER = "30"  # seconds, with a 503
 
 
+class Unauthorized(Exception):
+    """An API call without a valid bearer token: 401 with a challenge."""
+
+
+class TooManyRequests(Exception):
+    """An API token past its rate: 429 with Retry-After."""
+
+
 def status_for(exc: e.SlaflowError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
@@ -37,10 +46,12 @@ def status_for(exc: e.SlaflowError) -> int:
 def _titles():
     return {
         400: _("The request could not be processed"),
+        401: _("Sign-in required"),
         403: _("You do not have permission for this"),
         404: _("Not found"),
         409: _("Someone else changed this first"),
         413: _("The file is too large"),
+        429: _("Too many requests"),
         422: _("The data is not valid"),
         500: _("Something went wrong on our side"),
         502: _("A connected service failed"),
@@ -52,9 +63,18 @@ def wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
-def render_error(status: int, detail: str = "", errors: dict | None = None):
+def render_error(status: int, detail: str = "", errors: dict | None = None, code: str = ""):
     title = _titles().get(status, _("Error"))
     headers = {"Retry-After": RETRY_AFTER} if status == 503 else {}
+    if request.path.startswith("/api/"):  # RFC 9457 problem details
+        body = {"type": f"urn:slaflow:problem:{code or status}", "title": title, "status": status,
+                "detail": detail or title}
+        if code:
+            body["code"] = code
+        if errors:
+            body["errors"] = {str(k): [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in errors.items()}
+        return Response(json.dumps(body, ensure_ascii=False), status=status, headers=headers,
+                        mimetype="application/problem+json")
     if wants_json():
         body = {"error": title, "detail": detail}
         if errors:
@@ -98,7 +118,23 @@ def register(app) -> None:
         if not isinstance(exc, (e.NotFound, e.Forbidden)):
             log.info("%s on %s %s: %s", type(exc).__name__, request.method, request.path, exc.message)
         errors = exc.errors if isinstance(exc, e.FormInvalid) else None
-        return render_error(status_for(exc), _detail(exc), errors)
+        if errors is None and request.path.startswith("/api/") and exc.details.get("field"):
+            errors = {exc.details["field"]: [exc.message]}  # what a calling system needs to fix
+        return render_error(status_for(exc), _detail(exc), errors, exc.code)
+
+    @app.errorhandler(Unauthorized)
+    def _unauthorized(exc):
+        response = render_error(401, _("A valid API token is required (Authorization: Bearer …)."),
+                                code="unauthorized")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="slaflow"'
+        return response
+
+    @app.errorhandler(TooManyRequests)
+    def _too_many(exc):
+        response = render_error(429, _("Too many requests for this token. Try again in a minute."),
+                                code="rate_limited")
+        response.headers["Retry-After"] = "60"
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):

@@ -1,5 +1,5 @@
 """Typed SQLAlchemy 2.x models. The schema is created by Alembic migrations (engine/migrations)."""
-from .accounts import Agency, User, UserRole  # noqa: F401
+from .accounts import Agency, ApiToken, User, UserRole  # noqa: F401
 from .base import Base, BigIntId, UTCDateTime, utcnow  # noqa: F401
 from .measurement import ServiceMonth, ServiceRecord  # noqa: F401
 from .public import Complaint, MailOut, PublicSla, PublicSlaVersion, Survey, SurveyResponse  # noqa: F401

@@ -255,3 +255,29 @@ def update_user(ctx: Context, actor: Actor, user_id: int, display_name: str, ema
             a.update({"user_id": user.id, "username": user.username})  # whose account, whatever changed
             audit.record(s, actor, "user.update", agency_id=agency_id, before=b, after=a)
         uow.commit()
+
+
+def service_accounts(ctx: Context, actor: Actor) -> list[dict]:
+    """Every agency's service accounts (administrators)."""
+    require(actor, ADMIN, what="see service accounts")
+    with ctx.uow(write=False) as uow:
+        rows = uow.session.scalars(select(User).where(User.kind == "service").order_by(User.username))
+        return [{"id": u.id, "username": u.username, "display_name": u.display_name,
+                 "agency": u.agency.name if u.agency else "", "roles": sorted(u.roles), "active": u.active}
+                for u in rows]
+
+
+def visible_agencies(ctx: Context, actor: Actor) -> list[Agency]:
+    """The organisation tree as the actor sees it: everything for the central office and administrators;
+    otherwise their own agency, the department above it and the units below it they oversee."""
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        stmt = select(Agency).where(Agency.active.is_(True)).order_by(Agency.ministry, Agency.name)
+        if not actor.sees_all_agencies:
+            own = s.get(Agency, actor.agency_id) if actor.agency_id else None
+            ids = {actor.agency_id, *actor.oversees, own.parent_id if own else None} - {None}
+            stmt = stmt.where(Agency.id.in_(sorted(ids)))
+        rows = list(s.scalars(stmt))
+        for row in rows:
+            s.expunge(row)
+        return rows

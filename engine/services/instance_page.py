@@ -84,7 +84,7 @@ def get(ctx: Context, actor: Actor, instance_id: int) -> InstancePage:
         documents = [{"id": d.id, "kind": d.kind, "title": d.title, "created_at": d.created_at}
                      for d in s.scalars(select(Document).where(Document.instance_id == instance.id)
                                         .order_by(Document.id))]
-        open_tasks = [{"id": t.id, "name": t.name, "role": t.role, "due_at": t.due_at}
+        open_tasks = [{"id": t.id, "bpmn_id": t.bpmn_id, "name": t.name, "role": t.role, "due_at": t.due_at}
                       for t in s.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                                  HumanTask.status == "open"))]
         names = _element_names(version.sources)

@@ -94,3 +94,35 @@ def start_in(s, ctx: Context, actor: Actor, definition: ProcessDefinition, pv: P
                                          "service_process": service_process, "fiscal_year": fiscal_year,
                                          "group": group})
     return instance
+
+
+def listing(ctx: Context, actor: Actor, fiscal_year: int | None = None, agency_id: int | None = None,
+            status: str = "", limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    """A page of the workflows the actor may see (their agency; an evaluator's subtree; everything for
+    the central office), newest first, and how many match."""
+    from sqlalchemy import func
+
+    conditions = []
+    if not actor.sees_all_agencies:
+        seen = {actor.agency_id, *actor.oversees} - {None}
+        conditions.append(Instance.agency_id.in_(sorted(seen)))
+    if agency_id is not None:
+        conditions.append(Instance.agency_id == agency_id)
+    if fiscal_year is not None:
+        conditions.append(Instance.fiscal_year == fiscal_year)
+    if status:
+        conditions.append(Instance.status == status)
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        total = s.scalar(select(func.count()).select_from(Instance).where(*conditions))
+        rows = s.execute(
+            select(Instance.id, Instance.agency_id, Agency.name, Instance.service_process, Instance.fiscal_year,
+                   Instance.status, Instance.progress, Instance.evaluation_group, ProcessDefinition.process_id,
+                   Instance.created_at, Instance.updated_at)
+            .join(Agency, Agency.id == Instance.agency_id)
+            .join(ProcessDefinition, ProcessDefinition.id == Instance.definition_id)
+            .where(*conditions).order_by(Instance.id.desc()).limit(limit).offset(offset)).all()
+    return [{"id": r.id, "agency_id": r.agency_id, "agency_name": r.name, "process_id": r.process_id,
+             "service_process": r.service_process, "fiscal_year": r.fiscal_year, "status": r.status,
+             "stages": r.progress or {}, "evaluation_group": r.evaluation_group, "created_at": r.created_at,
+             "updated_at": r.updated_at} for r in rows], total

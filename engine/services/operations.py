@@ -76,3 +76,29 @@ def retry(ctx: Context, actor: Actor, incident_id: int) -> None:
         audit.record(s, actor, "incident.retry", instance_id=incident.instance_id,
                      after={"incident": incident.id, "kind": incident.kind, "timers_requeued": reset})
         uow.commit()
+
+
+def readiness(ctx: Context, now: datetime | None = None) -> dict:
+    """What a load balancer asks before sending work (no login): the database answers, its schema is
+    the code's, and the scheduler swept recently (three intervals). ``ready`` is all three."""
+    from datetime import timedelta
+
+    from .. import migrate
+
+    now = now or utcnow()
+    checks = {"database": False, "migrations": False, "scheduler": False}
+    detail: dict = {}
+    try:
+        with ctx.uow(write=False) as uow:
+            uow.session.execute(select(1))
+            checks["database"] = True
+            last = uow.session.scalar(select(func.max(SchedulerHeartbeat.last_sweep_at)))
+        current, head = migrate.current_revision(ctx.db), migrate.head_revision()
+        checks["migrations"] = current == head
+        detail["revision"] = {"database": current, "code": head}
+        stale_after = timedelta(seconds=3 * ctx.settings.scheduler_interval)
+        checks["scheduler"] = last is not None and now - last <= stale_after
+        detail["last_sweep_at"] = last.isoformat() if last else None
+    except Exception as exc:  # noqa: BLE001 - an unreachable database is an answer, not an error
+        detail["error"] = type(exc).__name__
+    return {"ready": all(checks.values()), "checks": checks, **detail}

@@ -16,6 +16,7 @@ from ..models import LoginFailure, utcnow
 
 ADDRESS_FACTOR = 10
 PUBLIC = "public:"
+API = "api:"
 
 
 def _limit_for(key: str, limit: int) -> int:
@@ -39,6 +40,7 @@ def fail(ctx: Context, keys, window: int, now: datetime | None = None) -> None:
         uow.session.execute(insert(LoginFailure), [{"key": k[:160], "at": now} for k in keys])
         # failures older than the window count for nothing: keep the table small
         uow.session.execute(delete(LoginFailure).where(~LoginFailure.key.startswith(PUBLIC),
+                                                       ~LoginFailure.key.startswith(API),
                                                        LoginFailure.at < now - timedelta(seconds=max(window, 60))))
         uow.commit()
 
@@ -53,11 +55,12 @@ def reset(ctx: Context, keys) -> None:
         uow.commit()
 
 
-def take(ctx: Context, address: str, limit: int, window: int, now: datetime | None = None) -> bool:
-    """Count one public submission from ``address``; False (and nothing counted) when it already made
-    ``limit`` within ``window`` seconds."""
+def take(ctx: Context, address: str, limit: int, window: int, now: datetime | None = None,
+         prefix: str = PUBLIC) -> bool:
+    """Count one use by ``address`` (a public submitter's address; with ``prefix="api:"``, an API token);
+    False (and nothing counted) when it already made ``limit`` within ``window`` seconds."""
     now = now or utcnow()
-    key = (PUBLIC + address)[:160]
+    key = (prefix + address)[:160]
     since = now - timedelta(seconds=window)
     with ctx.uow() as uow:
         used = uow.session.scalar(select(func.count()).select_from(LoginFailure)
@@ -66,7 +69,7 @@ def take(ctx: Context, address: str, limit: int, window: int, now: datetime | No
             return False
         uow.session.execute(insert(LoginFailure), [{"key": key, "at": now}])
         if used == 0:  # a new address: forget the ones whose window has passed
-            uow.session.execute(delete(LoginFailure).where(LoginFailure.key.startswith(PUBLIC),
+            uow.session.execute(delete(LoginFailure).where(LoginFailure.key.startswith(prefix),
                                                            LoginFailure.at <= since))
         uow.commit()
     return True

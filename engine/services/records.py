@@ -19,7 +19,7 @@ from ..errors import Forbidden, InvalidInput, NotFound
 from ..fiscal import BE_OFFSET
 from ..models import Agency, Instance, PublicSla, PublicSlaVersion, ServiceMonth, ServiceRecord, utcnow
 from ..roles import ADMIN, AGENCY_ROLES
-from .record_files import CHANNELS, COLUMNS, DEFECTS, OUTCOMES, clean_rows, parse_moment, read_rows, template
+from .record_files import CHANNELS, COLUMNS, DEFECTS, MAX_ROWS, OUTCOMES, clean_rows, parse_moment, read_rows, template
 
 __all__ = ["CHANNELS", "COLUMNS", "DEFECTS", "OUTCOMES", "ImportReport", "import_file", "log_one", "measurement",
            "parse_moment", "template"]
@@ -97,6 +97,29 @@ def import_file(ctx: Context, actor: Actor, agency_id: int, service_process: str
     if errors:
         return report
     return _store(ctx, actor, agency_id, service_process, clean, source, report)
+
+
+def import_rows(ctx: Context, actor: Actor, agency_id: int, service_process: str, rows: list) -> ImportReport:
+    """Requests delivered by another system (the API): objects with the template's fields
+    (``reference``, ``received_at``, ``completed_at``, ``outcome``, ``channel``, ``defects``), checked
+    and stored like an imported file: all of them, or none."""
+    _check(actor, agency_id)
+    if not isinstance(rows, list) or not rows or len(rows) > MAX_ROWS:
+        raise InvalidInput(f"rows: a list of 1 to {MAX_ROWS:,} requests", field="rows")
+    keys = [c for c, _ in COLUMNS]
+    table = [keys]
+    for row in rows:
+        if not isinstance(row, dict) or set(row) - set(keys):
+            raise InvalidInput(f"each row is an object with the fields {', '.join(keys)}", field="rows")
+        cells = dict(row)
+        if isinstance(cells.get("defects"), list):
+            cells["defects"] = ",".join(str(d) for d in cells["defects"])
+        table.append([cells.get(k) for k in keys])
+    clean, errors = clean_rows(table, ZoneInfo(ctx.settings.timezone))
+    report = ImportReport(rows=len(rows), errors=errors)
+    if errors:
+        return report
+    return _store(ctx, actor, agency_id, (service_process or "").strip(), clean, "api", report)
 
 
 def log_one(ctx: Context, actor: Actor, agency_id: int, service_process: str, reference: str, received_at,
