@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from flask import Response, g, render_template, request, url_for
 
-from engine.errors import InvalidInput, NotFound
+from engine.errors import FormInvalid, InvalidInput, NotFound
 from engine.services import (
     accounts,
     api_tokens,
@@ -101,6 +101,23 @@ def _body() -> dict:
     if not isinstance(data, dict):
         raise InvalidInput("the body is a JSON object", field="body")
     return data
+
+
+def _integer(body: dict, name: str) -> int:
+    """A JSON integer (``400`` or ``400.0``: JSON Schema counts both), else a field error."""
+    value = body.get(name)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidInput(f"{name} is a whole number", field=name)
+    return value
+
+
+def _text(body: dict, name: str, default: str | None = None) -> str:
+    value = body.get(name, default)
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} is text", field=name)
+    return value
 
 
 def _lang() -> str:
@@ -224,11 +241,8 @@ START = ["process_id", "agency_id", "service_process", "fiscal_year"]
            response={"type": "object", "required": ["id"], "properties": {"id": ID}})
 def start_workflow():
     data = _body()
-    for name, kind in (("process_id", str), ("agency_id", int), ("service_process", str), ("fiscal_year", int)):
-        if not isinstance(data.get(name), kind) or isinstance(data.get(name), bool):
-            raise InvalidInput(f"{name} is required", field=name)
-    new_id = instances.start(engine_context(), _actor(), data["process_id"], data["agency_id"],
-                             data["service_process"], data["fiscal_year"])
+    new_id = instances.start(engine_context(), _actor(), _text(data, "process_id"), _integer(data, "agency_id"),
+                             _text(data, "service_process"), _integer(data, "fiscal_year"))
     return _json({"id": new_id}, 201, {"Location": url_for("api.get_workflow", workflow_id=new_id)})
 
 
@@ -318,11 +332,14 @@ RECORD = {"type": "object", "required": ["reference", "received_at", "outcome"],
                "errors": {"type": "array"}}})
 def import_records():
     body = _body()
-    if not isinstance(body.get("agency_id"), int) or not isinstance(body.get("service_process"), str):
-        raise InvalidInput("agency_id and service_process are required", field="agency_id")
-    report = records.import_rows(engine_context(), _actor(), body["agency_id"], body["service_process"],
-                                 body.get("rows"))
-    return _json(_plain(report), 200 if report.accepted else 422)
+    report = records.import_rows(engine_context(), _actor(), _integer(body, "agency_id"),
+                                 _text(body, "service_process"), body.get("rows"))
+    if not report.accepted:  # nothing stored: every refused cell, as rows/<n>/<field> (n counts from 1)
+        errors: dict[str, list[str]] = {}
+        for e in report.errors:
+            errors.setdefault(f"rows/{max(0, int(e['row']) - 1)}/{e['field']}", []).append(e["message"])
+        raise FormInvalid(errors, "service records refused")
+    return _json(_plain(report))
 
 
 # -- complaints ------------------------------------------------------------------------------------------
@@ -339,13 +356,11 @@ def import_records():
            response={"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}})
 def file_complaint():
     body = _body()
-    fields = ("service_process", "channel", "category", "subject", "detail", "name", "phone", "email")
-    if not isinstance(body.get("agency_id"), int) or any(not isinstance(body.get(f, ""), str) for f in fields):
-        raise InvalidInput("agency_id (integer) and text fields are required", field="agency_id")
-    code = complaints.file_by_staff(engine_context(), _actor(), body["agency_id"], body.get("service_process", ""),
-                                    body.get("channel", "other") or "other", body.get("category", ""),
-                                    body.get("subject", ""), body.get("detail", ""), body.get("name", ""),
-                                    body.get("phone", ""), body.get("email", ""))
+    code = complaints.file_by_staff(engine_context(), _actor(), _integer(body, "agency_id"),
+                                    _text(body, "service_process", ""), _text(body, "channel", "other") or "other",
+                                    _text(body, "category", ""), _text(body, "subject", ""),
+                                    _text(body, "detail", ""), _text(body, "name", ""), _text(body, "phone", ""),
+                                    _text(body, "email", ""))
     return _json({"code": code}, 201)
 
 
@@ -384,7 +399,7 @@ def reporting_calendar():
            params=[("q", "query", {"type": "string", "maxLength": 200}, False, "search"),
                    ("ministry", "query", {"type": "string", "maxLength": 200}, False, ""),
                    ("province", "query", {"type": "string", "maxLength": 200}, False, ""),
-                   ("page", "query", {"type": "integer", "minimum": 1}, False, "")], response=ANY)
+                   ("page", "query", {"type": "integer", "minimum": 1, "maximum": 100_000}, False, "")], response=ANY)
 def public_slas():
     page = _number("page", 1)
     if not 1 <= page <= 100_000:

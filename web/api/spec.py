@@ -80,7 +80,8 @@ def document(server_url: str = "/api/v1") -> dict:
                        "description": desc} for n, where, schema, req, desc in op.params]
         if op.paged:
             parameters += [
-                {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+                {"name": "page", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}},
                 {"name": "per_page", "in": "query", "required": False,
                  "schema": {"type": "integer", "minimum": 1, "maximum": 100}}]
         problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
