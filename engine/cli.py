@@ -52,6 +52,39 @@ def db():
     """The database itself."""
 
 
+@cli.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup_cmd(target):
+    """Write the database and the uploaded evidence, consistent, to TARGET (.tar.gz)."""
+    from . import backup
+    from .config import Settings
+
+    try:
+        done = backup.backup(Settings.from_env(), target)
+    except backup.BackupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"{done.path}: {done.dialect} at revision {done.revision}, {done.files} evidence files "
+               f"({done.bytes:,} bytes)")
+
+
+@cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="overwrite a database that already holds data")
+def restore_cmd(source, replace):
+    """Restore the database and the evidence from a backup made by ``slaflow backup`` (stop the web
+    workers and the scheduler first)."""
+    from . import backup
+    from .config import Settings
+
+    try:
+        done = backup.restore(Settings.from_env(), source, replace)
+    except backup.BackupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"restored {done.dialect} backup (revision {done.revision}) with {done.files} evidence files")
+
+
 @db.command("grant-app-role")
 @click.argument("role")
 def db_grant_app_role(role):
