@@ -208,12 +208,10 @@ def deploy_cmd(click_ctx, files, note, process_id):
 @cli.command("scheduler")
 def scheduler_cmd():
     """Run the one scheduler process (fires due timers; never run it inside web workers)."""
-    import logging
+    from . import logs, migrate, scheduler
 
-    from . import migrate, scheduler
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctx = _ctx()
+    logs.configure(ctx.settings.log_format, ctx.settings.log_level)
     migrate.upgrade(ctx.db)
     scheduler.run(ctx)
 

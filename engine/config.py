@@ -73,6 +73,10 @@ class Settings:
     upload_max_bytes: int = 20 * 1024 * 1024
     script_timeout: float = 1.0
     script_memory_mb: int = 256  # address space of the worker process that runs unbounded diagram code
+    log_format: str = "text"  # or "json": one JSON object a line, for log collectors
+    log_level: str = "INFO"
+    metrics_token: str = ""  # /metrics answers only with "Authorization: Bearer <this>" (or from metrics_networks)
+    metrics_networks: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
     db_app_role: str = ""  # PostgreSQL: the role the app runs as, granted by init-db after migrating
     revision_cap: int = 5
     complaint_days: int = 15
@@ -122,6 +126,11 @@ class Settings:
             script_timeout=_float(env, "SLAFLOW_SCRIPT_TIMEOUT", 1.0),
             script_memory_mb=_int(env, "SLAFLOW_SCRIPT_MEMORY_MB", 256),
             db_app_role=env.get("SLAFLOW_DB_APP_ROLE") or "",
+            log_format="json" if (env.get("SLAFLOW_LOG_FORMAT") or "").lower() == "json" else "text",
+            log_level=env.get("SLAFLOW_LOG_LEVEL") or "INFO",
+            metrics_token=env.get("SLAFLOW_METRICS_TOKEN") or "",
+            metrics_networks=tuple(n.strip() for n in (env.get("SLAFLOW_METRICS_NETWORKS") or "127.0.0.1/32,::1/128")
+                                   .split(",") if n.strip()),
             revision_cap=_int(env, "SLAFLOW_REVISION_CAP", 5),
             complaint_days=_int(env, "SLAFLOW_COMPLAINT_DAYS", 15),
             complaint_retention_days=_int(env, "SLAFLOW_COMPLAINT_RETENTION_DAYS", 730),

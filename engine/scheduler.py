@@ -9,12 +9,23 @@ import logging
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from . import mailer
+from . import logs, mailer
 from .context import Context
 from .services import complaints, kickoff, recompute
 from .services.timers import sweep
 
 log = logging.getLogger(__name__)
+
+
+def _tagged(name: str, job):
+    """Every log line of one run of a job carries that run's id (like a web request's)."""
+
+    def run():
+        with logs.request_id(f"{name}-{logs.new_id()[:12]}"):
+            job()
+
+    run.__name__ = getattr(job, "__name__", name)
+    return run
 
 
 def make_scheduler(ctx: Context) -> BlockingScheduler:
@@ -52,14 +63,12 @@ def make_scheduler(ctx: Context) -> BlockingScheduler:
         except Exception:  # a failing agency is counted on its job; the loop must survive anything else
             log.exception("fiscal-year kick-off failed")
 
-    scheduler.add_job(job, "interval", seconds=ctx.settings.scheduler_interval, id="deadline-sweep",
-                      max_instances=1, coalesce=True)
-    scheduler.add_job(outbox, "interval", seconds=ctx.settings.scheduler_interval, id="mail-outbox",
-                      max_instances=1, coalesce=True)
-    scheduler.add_job(calendar_changes, "interval", seconds=ctx.settings.scheduler_interval, id="calendar-recompute",
-                      max_instances=1, coalesce=True)
-    scheduler.add_job(kickoffs, "interval", seconds=ctx.settings.scheduler_interval, id="fiscal-year-kickoff",
-                      max_instances=1, coalesce=True)
+    every = ctx.settings.scheduler_interval
+    for job_id, name, function in (("deadline-sweep", "sweep", job), ("mail-outbox", "outbox", outbox),
+                                   ("calendar-recompute", "recompute", calendar_changes),
+                                   ("fiscal-year-kickoff", "kickoff", kickoffs)):
+        scheduler.add_job(_tagged(name, function), "interval", seconds=every, id=job_id, max_instances=1,
+                          coalesce=True)
     return scheduler
 
 

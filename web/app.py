@@ -90,7 +90,10 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
     app.register_blueprint(public.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(complaints.bp)
-    from . import api, health, tokens
+    from . import api, health, observability, static_files, tokens
+
+    observability.install(app)
+    static_files.install(app)
 
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)

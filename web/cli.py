@@ -13,11 +13,13 @@ def run_cmd(host, port):
     """Serve the web app with waitress (production: several workers behind a proxy, see README)."""
     from waitress import serve
 
+    from engine import logs
     from engine.config import Settings
 
     from . import create_app
 
     settings = Settings.from_env()
+    logs.configure(settings.log_format, settings.log_level)
     app = create_app(settings)
     serve(app, host=host or settings.host, port=port or settings.port, threads=settings.web_threads)
 

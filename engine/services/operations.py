@@ -102,3 +102,35 @@ def readiness(ctx: Context, now: datetime | None = None) -> dict:
     except Exception as exc:  # noqa: BLE001 - an unreachable database is an answer, not an error
         detail["error"] = type(exc).__name__
     return {"ready": all(checks.values()), "checks": checks, **detail}
+
+
+def gauges(ctx: Context, now: datetime | None = None) -> dict[str, float]:
+    """The figures /metrics reports from the database (the same for every web worker): the due backlog
+    and its age, failed deadlines, open incidents, the e-mail outbox, tasks completed and open."""
+    from ..models import HumanTask, KickoffJob, RecomputeJob
+
+    now = now or utcnow()
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        backlog, oldest = s.execute(select(func.count(), func.min(Deadline.due_at))
+                                    .where(Deadline.status == "pending", Deadline.due_at <= now)).one()
+        last = s.scalar(select(func.max(SchedulerHeartbeat.last_sweep_at)))
+        tasks = dict(s.execute(select(HumanTask.status, func.count()).group_by(HumanTask.status)).all())
+        mail = dict(s.execute(select(Notification.email_status, func.count()).group_by(Notification.email_status))
+                    .all())
+        return {
+            "slaflow_sweep_backlog": backlog or 0,
+            "slaflow_sweep_backlog_age_seconds": (now - oldest).total_seconds() if oldest else 0,
+            "slaflow_scheduler_last_sweep_age_seconds": (now - last).total_seconds() if last else -1,
+            "slaflow_deadlines_failed": s.scalar(select(func.count()).select_from(Deadline)
+                                                 .where(Deadline.status == "failed")) or 0,
+            "slaflow_incidents_open": s.scalar(select(func.count()).select_from(Incident)
+                                               .where(Incident.resolved_at.is_(None))) or 0,
+            "slaflow_outbox_pending": mail.get("pending", 0),
+            "slaflow_outbox_failed": mail.get("failed", 0),
+            "slaflow_tasks_open": tasks.get("open", 0),
+            "slaflow_tasks_completed_total": tasks.get("completed", 0),
+            "slaflow_jobs_running": (s.scalar(select(func.count()).select_from(RecomputeJob)
+                                              .where(RecomputeJob.status != "done")) or 0)
+            + (s.scalar(select(func.count()).select_from(KickoffJob).where(KickoffJob.status != "done")) or 0),
+        }
