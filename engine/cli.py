@@ -52,6 +52,28 @@ def db():
     """The database itself."""
 
 
+@cli.group()
+def token():
+    """API tokens."""
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--name", required=True, help="what will use the token")
+@click.option("--scopes", default="read", show_default=True, help="comma-separated: read, work, records")
+@click.option("--days", default=90, show_default=True, type=int)
+def token_create(username, name, scopes, days):
+    """Create an API token for USERNAME (a person or a service account) and print it, once."""
+    from .services import api_tokens
+
+    try:
+        value = api_tokens.create_for_user(_ctx(), username, name, [s.strip() for s in scopes.split(",")], days)
+    except SlaflowError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    click.echo(value)
+
+
 @cli.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def backup_cmd(target):

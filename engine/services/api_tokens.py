@@ -181,3 +181,16 @@ def authenticate(ctx: Context, token: str) -> Caller | None:
             uow.session.get(ApiToken, token_id).last_used_at = now
             uow.commit()
     return Caller(actor, scopes, token_id, profile.get("language") or "th")
+
+
+def create_for_user(ctx: Context, username: str, name: str, scopes, days: int = 90) -> str:
+    """A token for a user or service account by name (the ``slaflow token create`` command of operators)."""
+    actor = Actor.system("cli")
+    with ctx.uow() as uow:
+        s = uow.session
+        user = s.scalar(select(User).where(User.username == (username or "").strip().lower()))
+        if user is None or not user.active:
+            raise NotFound(f"no active user {username!r}")
+        token = _new(ctx, s, actor, user, name, scopes, days)
+        uow.commit()
+        return token
