@@ -6,13 +6,21 @@ PY := $(VENV)/bin/python
 VENDOR := web/static/vendor
 APT_UPDATED := /tmp/.slaflow-apt-updated
 
-.PHONY: run test bench check lint clean-db venv assets system-deps run-deps
+.PHONY: run test test-pythons bench check lint clean-db venv assets system-deps run-deps lock
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+# Every dependency at the version and hash of requirements.lock (made from setup.cfg by `make lock`),
+# then slaflow itself without resolving anything again.
+$(VENV)/.installed: setup.cfg pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,demo]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+lock: venv
+	$(PY) -m pip install --quiet pip-tools==7.6.2
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --extra test --extra demo --output-file requirements.lock setup.cfg
 
 venv: $(VENV)/.installed
 
@@ -79,6 +87,26 @@ test: venv assets system-deps
 	fi; \
 	trap 'tests/support/postgres.sh stop' EXIT; \
 	$(PY) -m pytest -n 2 --dist loadgroup -m "not bench" $(PYTEST_ARGS)
+
+# The suite (browser journeys and benchmarks aside) on the other Python versions this machine has
+# (on PATH or from pyenv), each in its own virtualenv from the same lock file; a version not found is skipped.
+test-pythons: system-deps
+	@set -e; \
+	if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  export SLAFLOW_TEST_POSTGRES_URL=$$(tests/support/postgres.sh start); \
+	fi; \
+	trap 'tests/support/postgres.sh stop' EXIT; \
+	for v in 3.12 3.13; do \
+	  py=$$(command -v python$$v || ls -d $$HOME/.pyenv/versions/$$v*/bin/python 2>/dev/null | sort -V | tail -n 1 || true); \
+	  if [ -z "$$py" ]; then echo "Python $$v not found here: skipped"; continue; fi; \
+	  venv=.venv-py$$v; \
+	  test -x $$venv/bin/python || $$py -m venv $$venv; \
+	  $$venv/bin/python -m pip install --quiet --upgrade pip; \
+	  $$venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock; \
+	  $$venv/bin/python -m pip install --quiet --no-deps -e .; \
+	  echo "== the suite on Python $$v"; \
+	  $$venv/bin/python -m pytest -n 2 -m "not bench and not browser" -p no:cacheprovider $(PYTEST_ARGS); \
+	done
 
 bench: venv
 	$(PY) -m pytest tests/bench -m bench -s -p no:xdist $(PYTEST_ARGS)

@@ -92,3 +92,20 @@ def test_every_writer_moves_workflows_through_one_step():
     callers = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "engine").rglob("*.py")
                      if "save_workflow(" in p.read_text(encoding="utf-8"))
     assert callers == ["engine/services/state.py", "engine/services/workflow_step.py"], callers
+
+
+def test_the_lock_file_holds_every_pinned_requirement():
+    """``make`` installs from requirements.lock (with hashes): it must pin what setup.cfg pins."""
+    import configparser
+    import re
+
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg")
+    wanted = cfg["options"]["install_requires"] + "".join(cfg["options.extras_require"][k]
+                                                          for k in cfg["options.extras_require"])
+    lock = {m.group(1).lower().replace("_", "-"): m.group(2)
+            for m in re.finditer(r"^([A-Za-z0-9_.-]+)==([^\s\\]+)", (ROOT / "requirements.lock").read_text(), re.M)}
+    for name, version in re.findall(r"^\s*([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==([^\s;]+)", wanted, re.M):
+        assert lock.get(name.lower().replace("_", "-")) == version, f"{name}=={version} is not in requirements.lock"
+    assert all("--hash=sha256:" in block for block in (ROOT / "requirements.lock").read_text().split("\n\n")
+               if "==" in block)
