@@ -123,17 +123,16 @@ def register(app) -> None:
         return render_error(status_for(exc), _detail(exc), errors, exc.code)
 
     @app.errorhandler(Unauthorized)
-    def _unauthorized(exc):
-        response = render_error(401, _("A valid API token is required (Authorization: Bearer …)."),
-                                code="unauthorized")
-        response.headers["WWW-Authenticate"] = 'Bearer realm="slaflow"'
-        return response
-
     @app.errorhandler(TooManyRequests)
-    def _too_many(exc):
-        response = render_error(429, _("Too many requests for this token. Try again in a minute."),
-                                code="rate_limited")
-        response.headers["Retry-After"] = "60"
+    def _api_refusal(exc):
+        if isinstance(exc, Unauthorized):
+            status, code, header = 401, "unauthorized", ("WWW-Authenticate", 'Bearer realm="slaflow"')
+            detail = _("A valid API token is required (Authorization: Bearer …).")
+        else:
+            status, code, header = 429, "rate_limited", ("Retry-After", "60")
+            detail = _("Too many requests for this token. Try again in a minute.")
+        response = render_error(status, detail, code=code)
+        response.headers[header[0]] = header[1]
         return response
 
     @app.errorhandler(CSRFError)

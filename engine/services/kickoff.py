@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..actors import Actor, require
@@ -22,10 +22,9 @@ from ..context import Context
 from ..errors import InvalidInput, NotFound
 from ..models import Agency, Instance, KickoffJob, ProcessDefinition, ProcessVersion, utcnow
 from ..roles import CENTRAL, EVALUATOR
-from . import instances
+from . import instances, queued_jobs
 
 log = logging.getLogger(__name__)
-STALE = timedelta(minutes=5)
 BATCH = 200
 
 
@@ -97,33 +96,10 @@ def _agencies(job: KickoffJob, after: int = 0):
     return stmt
 
 
-def _claim(ctx: Context, now: datetime) -> KickoffJob | None:
-    with ctx.uow() as uow:
-        s = uow.session
-        job = s.scalar(select(KickoffJob).where(or_(
-            KickoffJob.status == "queued",
-            (KickoffJob.status == "running") & (KickoffJob.heartbeat_at < now - STALE)))
-            .order_by(KickoffJob.id).limit(1).with_for_update(skip_locked=True))
-        if job is None:
-            return None
-        if job.status == "queued":
-            job.started_at = now
-            job.total = s.scalar(select(func.count()).select_from(_agencies(job).subquery()))
-        else:
-            log.warning("kick-off job %s taken up again after agency %s", job.id, job.cursor)
-        job.status, job.heartbeat_at = "running", now
-        uow.commit()
-        s.expunge(job)
-        return job
-
-
 def run_queued(ctx: Context) -> list[int]:
     """Run every claimable job to its end; returns their ids. Called by the scheduler at each tick."""
-    done = []
-    while (job := _claim(ctx, utcnow())) is not None:
-        _run(ctx, job)
-        done.append(job.id)
-    return done
+    return queued_jobs.run_all(
+        ctx, KickoffJob, lambda s, job: s.scalar(select(func.count()).select_from(_agencies(job).subquery())), _run)
 
 
 def _run(ctx: Context, job: KickoffJob) -> None:

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..actors import Actor
 from ..context import Context
 from ..models import Deadline, Incident, RecomputeJob, utcnow
+from . import queued_jobs
 from .state import load_instance
 from .workflow_step import UNCHANGED, step
 
 log = logging.getLogger(__name__)
-STALE = timedelta(minutes=5)  # a running job without a heartbeat for this long has lost its scheduler
 
 
 @dataclass(frozen=True)
@@ -57,33 +57,11 @@ def _pending_instances(session: Session, after: int = 0):
             .distinct())
 
 
-def _claim(ctx: Context, now: datetime) -> RecomputeJob | None:
-    with ctx.uow() as uow:
-        s = uow.session
-        job = s.scalar(select(RecomputeJob).where(or_(
-            RecomputeJob.status == "queued",
-            (RecomputeJob.status == "running") & (RecomputeJob.heartbeat_at < now - STALE)))
-            .order_by(RecomputeJob.id).limit(1).with_for_update(skip_locked=True))
-        if job is None:
-            return None
-        if job.status == "queued":
-            job.started_at = now
-            job.total = s.scalar(select(func.count()).select_from(_pending_instances(s).subquery()))
-        else:
-            log.warning("recompute job %s taken up again after instance %s", job.id, job.cursor)
-        job.status, job.heartbeat_at = "running", now
-        uow.commit()
-        s.expunge(job)
-        return job
-
-
 def run_queued(ctx: Context) -> list[int]:
     """Run every claimable job to its end; returns their ids. Called by the scheduler at each tick."""
-    done = []
-    while (job := _claim(ctx, utcnow())) is not None:
-        _run(ctx, job)
-        done.append(job.id)
-    return done
+    return queued_jobs.run_all(
+        ctx, RecomputeJob, lambda s, job: s.scalar(select(func.count()).select_from(_pending_instances(s).subquery())),
+        _run)
 
 
 def _run(ctx: Context, job: RecomputeJob) -> None:
