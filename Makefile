@@ -97,7 +97,10 @@ test-pythons: system-deps
 	fi; \
 	trap 'tests/support/postgres.sh stop' EXIT; \
 	for v in 3.12 3.13; do \
-	  py=$$(command -v python$$v || ls -d $$HOME/.pyenv/versions/$$v*/bin/python 2>/dev/null | sort -V | tail -n 1 || true); \
+	  py=""; \
+	  for c in $$(ls -d $$HOME/.pyenv/versions/$$v*/bin/python 2>/dev/null | sort -V -r) /usr/bin/python$$v /usr/local/bin/python$$v; do \
+	    if [ -x "$$c" ] && "$$c" -c 'import sys' >/dev/null 2>&1; then py=$$c; break; fi; \
+	  done; \
 	  if [ -z "$$py" ]; then echo "Python $$v not found here: skipped"; continue; fi; \
 	  venv=.venv-py$$v; \
 	  test -x $$venv/bin/python || $$py -m venv $$venv; \

@@ -67,6 +67,9 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies,
                                 x_host=settings.trusted_proxies)
     app.json.sort_keys = False  # form schemas keep their field order on the page
+    # Jinja's |tojson passes its own sort_keys=True unless told otherwise: the page's form would come
+    # out in alphabetical order (the analysis before the problems, the comment before the decision)
+    app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
     app.extensions["slaflow"] = ctx or context_mod.build(settings)
 
     csrf = CSRFProtect(app)

@@ -21,23 +21,46 @@ bp = Blueprint("dashboard", __name__)
 @bp.route("/dashboard")
 @login_required
 def index():
-    board = dashboard.get(engine_context(), current_user.actor, int_arg(request.args.get("agency")),
-                          fiscal_year_arg(request.args.get("fy")))
+    return _page(int_arg(request.args.get("agency")), fiscal_year_arg(request.args.get("fy")))
+
+
+def _page(agency_id, fiscal_year, start: dict | None = None, status: int = 200):
+    board = dashboard.get(engine_context(), current_user.actor, agency_id, fiscal_year)
     months = sorted({r.month for m in board.measurement for r in m.months})
     chart = {"months": [be_date(m, lang=str(get_locale() or "th")) for m in months],
              "series": [m.service_process for m in board.measurement],
              "values": [[next((r.within_percent for r in m.months if r.month == month), None) for month in months]
                         for m in board.measurement]}
-    return render_template("dashboard.html", board=board, chart=chart)
+    return render_template("dashboard.html", board=board, chart=chart, start=start or {}), status
 
 
 @bp.route("/dashboard/start", methods=["POST"])
 @login_required
 def start():
+    """Start a workflow; what was typed stays on the form when it cannot start, with why."""
+    from engine.errors import Conflict, InvalidInput
+
     agency_id = int_arg(request.form.get("agency")) or current_user.actor.agency_id
-    fy = fiscal_year_arg(request.form.get("fy"), fiscal_year_of(utcnow().date()))
-    instance_id = instances.start(engine_context(), current_user.actor, request.form.get("process", ""),
-                                  agency_id, request.form.get("service_process", ""), fy)
+    start = {k: request.form.get(k, "").strip() for k in ("process", "service_process", "fy")}
+    this_year = fiscal_year_of(utcnow().date())
+    typed = int_arg(start["fy"]) if start["fy"] else this_year
+    if typed is None or not 2500 <= typed <= 2700:
+        suggestion = typed + 543 if typed is not None and 1957 <= typed <= 2157 else this_year
+        start["error"] = _("Give the fiscal year in the Buddhist Era, e.g. %(fy)s.", fy=suggestion)
+        return _page(agency_id, None, start, 400)
+    try:
+        instance_id = instances.start(engine_context(), current_user.actor, start["process"], agency_id,
+                                      start["service_process"], typed)
+    except Conflict as exc:
+        existing = exc.details.get("instance_id")
+        if existing is None:
+            raise
+        start["error"] = _("This agency already runs this workflow for that service process and fiscal year.")
+        start["existing"] = url_for("instances.show", instance_id=existing)
+        return _page(agency_id, typed, start, 409)
+    except InvalidInput:
+        start["error"] = _("Give the name of the service process (at most 255 characters).")
+        return _page(agency_id, typed, start, 400)
     flash(_("The workflow has started."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id))
 

@@ -15,3 +15,12 @@ def register(app) -> None:
 
     app.jinja_env.filters["be_date"] = _filter
     app.jinja_env.filters["num"] = plain_number
+    app.jinja_env.filters["workflow_status"] = workflow_status
+
+
+def workflow_status(status: str) -> str:
+    """A workflow's status as people read it (never the stored word)."""
+    from flask_babel import gettext as _
+
+    return {"running": _("In progress"), "completed": _("Completed"), "cancelled": _("Cancelled"),
+            "stalled": _("Stalled: an operator has been alerted")}.get(status, status)

@@ -31,6 +31,18 @@ class Row:
     penalty: dict | None = None           # days late and points lost so far on the scheme's late penalty
 
 
+def _waiting_in(s, cache: dict, process_id: str, progress: dict | None) -> list[str]:
+    """With no task open (waiting for a round to open, say), the stages the workflow is inside."""
+    from .central import stages_of
+
+    current = [k for k, v in (progress or {}).items() if v == "current"]
+    if not current:
+        return []
+    if process_id not in cache:
+        cache[process_id] = dict(stages_of(s, process_id))
+    return [cache[process_id].get(k, k) for k in current]
+
+
 @dataclass(frozen=True)
 class Dashboard:
     agency_id: int
@@ -79,20 +91,23 @@ def get(ctx: Context, actor: Actor, agency_id: int | None = None, fiscal_year: i
         published = latest_schemes(s, fy) if fy else []
         instances = [row for row in instances if profiles.of(row[2]).listed]
         rows = []
+        stage_names: dict[str, dict[str, str]] = {}
         for inst, pname, pid in instances:
             tasks = open_tasks.get(inst.id, [])
             dues = [t.due_at for t in tasks if t.due_at] + ([next_timer[inst.id]] if inst.id in next_timer else [])
             upcoming = [d for d in dues if d >= now]
             items = lateness.get(inst.id, [])
             found = scheme_for(published, pid, inst.evaluation_group or "", inst.fiscal_year)
+            current = sorted({t.name for t in tasks}) or _waiting_in(s, stage_names, pid, inst.progress)
             rows.append(Row(inst.id, pname, inst.service_process, inst.fiscal_year, inst.status,
-                            sorted({t.name for t in tasks}), min(upcoming) if upcoming else None,
+                            current, min(upcoming) if upcoming else None,
                             sum(1 for t in tasks if t.due_at and t.due_at < now),
                             profiles.of(pid).group_title(inst.evaluation_group) if inst.evaluation_group else "",
                             [x for x in items if x["state"] == "overdue"],
                             penalty_so_far(found[0] if found else None, items)))
-        processes = [(p.process_id, p.name) for p in s.scalars(select(ProcessDefinition)
-                                                               .order_by(ProcessDefinition.name))]
+        main = profiles.main()
+        processes = sorted(((p.process_id, p.name) for p in s.scalars(select(ProcessDefinition))),
+                           key=lambda p: (not main or p[0] != main.process_id, p[1]))  # the main process first
         measured = records.measurement(s, agency.id, fy) if fy else []
     return Dashboard(agency.id, agency.name, years, fy, rows, agencies, processes,
                      publication.of_agency(ctx, actor, agency.id), surveys.latest_for_agency(ctx, actor, agency.id),

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..actors import Actor
 from ..context import Context
 from ..errors import NotFound
-from ..models import AuditEvent, Deadline, Document, HumanTask, Instance, ProcessDefinition, User
+from ..models import AuditEvent, Deadline, Document, HumanTask, Instance, ProcessDefinition, Submission, User
 from . import records
 from .state import load_workflow
 
@@ -26,6 +26,7 @@ class Event:
     action: str
     task_name: str
     comment: str
+    decision: str = ""  # a review's decision, as its form names it ("อนุมัติ", "ส่งกลับให้แก้ไข")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,25 @@ class InstancePage:
     open_tasks: list[dict] = field(default_factory=list)
     deadlines: list[dict] = field(default_factory=list)
     measurement: object = None  # the service against its SLA in the fiscal year (from its records)
+
+
+def _decisions(s, version, rows) -> dict[int, str]:
+    """{audit event id: the decision its submission made, titled as the task's form titles it}."""
+    wanted = {(ev.after or {}).get("submission_id"): (ev.id, form) for ev, _, _, form in rows
+              if ev.action == "task.submit" and (ev.after or {}).get("submission_id")}
+    if not wanted:
+        return {}
+    out = {}
+    for sub_id, data in s.execute(select(Submission.id, Submission.data).where(Submission.id.in_(list(wanted)))):
+        decision = (data or {}).get("decision") if isinstance(data, dict) else None
+        if not isinstance(decision, str):
+            continue
+        event_id, form = wanted[sub_id]
+        field = (((version.forms or {}).get(form) or {}).get("properties") or {}).get("decision") or {}
+        values, titles = field.get("enum") or [], field.get("x-enum-titles") or []
+        out[event_id] = titles[values.index(decision)] if decision in values and values.index(decision) < len(
+            titles) else decision
+    return out
 
 
 def _element_names(sources: dict) -> dict[str, str]:
@@ -74,13 +94,14 @@ def get(ctx: Context, actor: Actor, instance_id: int) -> InstancePage:
                 diagrams.insert(0, entry)
             else:
                 diagrams.append(entry)
-        rows = s.execute(select(AuditEvent, User.display_name, HumanTask.name)
+        rows = s.execute(select(AuditEvent, User.display_name, HumanTask.name, HumanTask.form)
                          .outerjoin(User, User.id == AuditEvent.actor_id)
                          .outerjoin(HumanTask, HumanTask.id == AuditEvent.task_id)
                          .where(AuditEvent.instance_id == instance.id, AuditEvent.action.in_(ACTIONS_SHOWN))
                          .order_by(AuditEvent.id.desc()).limit(500)).all()
-        events = [Event(ev.at, who or "", ev.action, task_name or (ev.after or {}).get("timer", ""), ev.comment)
-                  for ev, who, task_name in rows]
+        decisions = _decisions(s, version, rows)
+        events = [Event(ev.at, who or "", ev.action, task_name or (ev.after or {}).get("timer", ""), ev.comment,
+                        decisions.get(ev.id, "")) for ev, who, task_name, _ in rows]
         documents = [{"id": d.id, "kind": d.kind, "title": d.title, "created_at": d.created_at}
                      for d in s.scalars(select(Document).where(Document.instance_id == instance.id)
                                         .order_by(Document.id))]

@@ -57,6 +57,10 @@ def test_stage1_send_back_and_approve(live_server, page, tmp_path):
     page.fill("#f-problems-0-expectation", "-")
     page.fill("#f-problems-1-problem", "รอคิวนาน")
     page.fill("#f-problems-1-expectation", "ได้รับบริการภายใน 15 นาที")
+    # rows are headed as people count them, and the fields come in the form's own order
+    assert page.inner_text("[data-path='problems.1'] > legend").strip() == "รายการที่ 2"
+    groups = page.eval_on_selector_all(".form-root > [data-path]", "els => els.map(e => e.dataset.path)")
+    assert groups[:2] == ["problems", "capability"]
     page.click("[data-path='problems.0'] >> text=ลบ")
     assert page.input_value("#f-problems-0-problem") == "รอคิวนาน"
     page.fill("#f-capability", "เจ้าหน้าที่ 10 คน และระบบคิว")
@@ -125,6 +129,7 @@ def test_stage1_send_back_and_approve(live_server, page, tmp_path):
             page.goto(instance_url)
         page.wait_for_selector("#diagram[data-rendered]")
         timeline = page.inner_text("[data-testid=timeline]")
-        assert timeline.count("ส่งงาน") >= 5  # select, stage 1 twice, two reviews
+        assert timeline.count("ส่งงาน") >= 3  # select and stage 1 twice
+        assert "ส่งกลับให้แก้ไข" in timeline and "อนุมัติ" in timeline  # the two reviews, with their decisions
         assert "สมหญิง" in timeline
         logout(page)

@@ -81,10 +81,17 @@
     return this.renderScalar(schema, value, path, required);
   };
 
+  /* A group's heading: its title; a repeated row untitled: "รายการที่ 2"; else the field's own name. */
+  Form.prototype.heading = function (schema, path) {
+    if (schema.title) return schema.title;
+    var last = path.split(".").pop();
+    return /^[0-9]+$/.test(last) ? this.t.row + " " + (parseInt(last, 10) + 1) : last;
+  };
+
   Form.prototype.renderObject = function (schema, value, path) {
     var self = this, parts = {}, req = schema.required || [];
     var element = path === "" ? el("div", { className: "form-root" }) :
-      el("fieldset", { className: "group", "data-path": path }, [el("legend", { text: schema.title || path })]);
+      el("fieldset", { className: "group", "data-path": path }, [el("legend", { text: this.heading(schema, path) })]);
     if (path !== "" && schema.description) element.appendChild(el("p", { className: "help", text: schema.description }));
     Object.keys(schema.properties || {}).forEach(function (key) {
       var child = self.render(schema.properties[key], value[key], join(path, key), req.indexOf(key) >= 0);
@@ -167,7 +174,7 @@
     box.checked = value === true;
     box.addEventListener("change", function () { self.changed(); });
     var wrapper = el("div", { className: "field checkbox", "data-path": path },
-                     [box, el("label", { "for": fieldId(path), text: " " + (schema.title || path) })]);
+                     [box, el("label", { "for": fieldId(path), text: " " + this.heading(schema, path) })]);
     return { element: wrapper, get: function () { return box.checked; } };
   };
 
@@ -198,7 +205,7 @@
     var self = this, rows = value.slice(), parts = [];
     var list = el("div", { className: "rows" });
     var element = el("fieldset", { className: "group rows-group", "data-path": path },
-                     [el("legend", { text: (schema.title || path) + (required && !this.readonly ? " *" : "") })]);
+                     [el("legend", { text: this.heading(schema, path) + (required && !this.readonly ? " *" : "") })]);
     if (schema.description) element.appendChild(el("p", { className: "help", text: schema.description }));
     element.appendChild(list);
     function current() { return parts.map(function (p) { return p.get(); }); }
