@@ -46,6 +46,50 @@ def check_files(files: dict[str, bytes], ctx: LintContext, max_bytes: int) -> di
     return problems
 
 
+def check_deployable(files: dict[str, bytes], ctx: LintContext, max_bytes: int) -> dict[str, list[Problem]]:
+    """What deploy would say of each file: slaflow's lint, then, for a file lint passes, the workflow
+    library's own parse of each executable process it starts (with the files defining the processes
+    its call activities use), so that "executable" here means that deploy accepts it."""
+    results = check_files(files, ctx, max_bytes)
+    trees = {}
+    for name, data in files.items():
+        if not any(p.severity == "error" for p in results[name]):
+            trees[name] = load_bpmn(data, name, max_bytes)
+    defined: dict[str, str] = {}
+    for name, tree in trees.items():
+        for process in tree.getroot().findall(f"{B}process"):
+            defined.setdefault(process.get("id"), name)
+    for name, tree in trees.items():
+        called = {c.get("calledElement") for c in tree.getroot().iter(f"{B}callActivity")}
+        for process in tree.getroot().findall(f"{B}process"):
+            if process.get("isExecutable") != "true" or defined.get(process.get("id")) != name:
+                continue
+            needed = {name} | _files_for(called, defined, trees)
+            try:
+                parse_specs({n: trees[n] for n in sorted(needed)}, process.get("id"))
+            except SpecParseError as exc:
+                target = exc.filename if exc.filename in results else name
+                results[target].append(Problem(code="parse_error", element_id=exc.element_id,
+                                               element_name=exc.element_name, filename=target,
+                                               params={"detail": exc.detail}))
+            except Exception as exc:  # noqa: BLE001 - the library's own failures on odd input, as a problem
+                results[name].append(Problem.file("parse_error", name, detail=f"{type(exc).__name__}: {exc}"))
+    return results
+
+
+def _files_for(called: set, defined: dict[str, str], trees: dict) -> set[str]:
+    """The files defining the called processes, and the ones those call, and so on."""
+    out, todo = set(), list(called)
+    while todo:
+        pid = todo.pop()
+        name = defined.get(pid)
+        if name is None or name in out:
+            continue
+        out.add(name)
+        todo.extend(c.get("calledElement") for c in trees[name].getroot().iter(f"{B}callActivity"))
+    return out
+
+
 def build_bundle(files: dict[str, bytes], ctx: LintContext, max_bytes: int, process_id: str | None = None) -> Bundle:
     """Load, lint and parse; raise BpmnInvalid with every error found, or return the bundle."""
     results = check_files(files, ctx, max_bytes)
