@@ -70,7 +70,12 @@ def _name(el) -> str:
 
 
 def _local(el) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    """The element's BPMN type, or "" for anything outside the BPMN namespace (a modeler's extension such
+    as Camunda 8's ``<zeebe:userTask/>`` is not a user task)."""
+    if not isinstance(el.tag, str):
+        return ""
+    name = etree.QName(el)
+    return name.localname if name.namespace == NS["bpmn"] else ""
 
 
 def _problem(code: str, el=None, filename: str = "", severity: str = "error", **params) -> Problem:

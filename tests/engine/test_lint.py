@@ -117,3 +117,12 @@ def test_gateway_flow_without_condition():
     extra = flow("a", "gw", "t1", "x == 1") + flow("b", "gw", "t2") + flow("f_end2", "t2", "end2")
     problems = lint(simple(body, "gw", "t1", {"officer": ["t1", "t2"]}, extra))
     assert ("gateway_no_condition", "b") in codes(problems)
+
+
+def test_elements_of_other_namespaces_are_not_bpmn_elements():
+    """Camunda 8's <zeebe:userTask/> in a task's extensions is no BPMN user task (it used to bring
+    errors with no element id)."""
+    xml = one_task().replace('xmlns:xsi=', 'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:xsi=', 1)
+    xml = xml.replace("<bpmn:extensionElements>", "<bpmn:extensionElements><zeebe:userTask/>", 1)
+    assert "<zeebe:userTask/>" in xml
+    assert [p for p in lint(xml) if p.severity == "error"] == []
