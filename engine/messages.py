@@ -30,6 +30,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the process is not marked executable (isExecutable is not true)",
     },
     "no_start": {"th": "กระบวนการไม่มีเหตุการณ์เริ่มต้น (start event)", "en": "the process has no start event"},
+    "flow_dangling": {
+        "th": "เส้นทาง (sequence flow) อ้างถึงองค์ประกอบ \"{ref}\" ซึ่งไม่มีในกระบวนการ ({end})",
+        "en": "the sequence flow's {end} \"{ref}\" is no element of the process",
+    },
+    "nothing_to_do": {
+        "th": "กระบวนการยังไม่มีงานใด มีเพียงเหตุการณ์เริ่มต้น/สิ้นสุด: เพิ่มงานหรือกระบวนการย่อยก่อนนำไปใช้",
+        "en": "the process has nothing to do yet (only start and end events): add tasks before deploying it",
+    },
+    "condition_juel": {
+        "th": "เงื่อนไข {expr} เขียนด้วยภาษา JUEL ของ Camunda/Activiti; slaflow ใช้นิพจน์ Python กับข้อมูลของงาน "
+              "เช่น {python}",
+        "en": "the condition {expr} is JUEL (Camunda, Activiti); slaflow takes a Python expression on the task's "
+              "data, here most likely: {python}",
+    },
+    "condition_xpath": {
+        "th": "เงื่อนไข {expr} เขียนด้วย XPath ซึ่ง slaflow ไม่รองรับ; เขียนเป็นนิพจน์ Python กับข้อมูลของงาน "
+              "เช่น decision == \"approve\"",
+        "en": "the condition {expr} is XPath, which slaflow does not run; write a Python expression on the task's "
+              "data, e.g. decision == \"approve\"",
+    },
     "unreachable": {
         "th": "ไปไม่ถึงองค์ประกอบนี้จากเหตุการณ์เริ่มต้น",
         "en": "this element cannot be reached from a start event",
@@ -53,6 +73,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "lane_no_role": {
         "th": "ช่องทาง (lane) \"{lane}\" ไม่ตรงกับบทบาทใดในระบบ ({roles})",
         "en": "the lane \"{lane}\" maps to no role ({roles})",
+    },
+    "plain_task_no_lane": {
+        "th": "งานทั่วไป (task) นี้ไม่อยู่ในช่องทาง (lane) ใด จะกลายเป็นงานของเจ้าหน้าที่ (officer) "
+              "โดยไม่มีแบบฟอร์ม: วางไว้ในช่องทางของบทบาทที่ต้องทำ หรือเปลี่ยนเป็นงานของผู้ใช้ (user task)",
+        "en": "this task is in no lane: it becomes an officer's task with no form; put it in the lane of the role "
+              "that does it, or make it a user task",
     },
     "task_no_lane": {
         "th": "งานของผู้ใช้ไม่อยู่ในช่องทาง (lane) ใด จึงไม่รู้ว่าเป็นงานของบทบาทใด",

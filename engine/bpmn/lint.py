@@ -113,8 +113,7 @@ def lint_document(tree, filename: str, ctx: LintContext, known_processes: set[st
     for process in processes:
         if process.get("isExecutable") != "true":
             problems.append(_problem("not_executable", process, filename))
-            continue
-        problems += _lint_process(process, filename, ctx, known)
+        problems += _lint_process(process, filename, ctx, known)  # every other problem too, all at once
     return problems
 
 
@@ -123,12 +122,22 @@ def _lint_process(process, filename: str, ctx: LintContext, known: set[str]) -> 
     lane_of = _lanes(process, filename, out)
     if not process.findall(f"{B}startEvent"):
         out.append(_problem("no_start", process, filename))
+    elif not any(_local(c) in FLOW_NODES - {"startEvent", "endEvent"} for c in process):
+        out.append(_problem("nothing_to_do", process, filename))
+    ids = {e.get("id") for e in process.iter() if e.get("id")}
+    for flow in process.iter(f"{B}sequenceFlow"):
+        for end in ("sourceRef", "targetRef"):
+            if flow.get(end) not in ids:
+                out.append(_problem("flow_dangling", flow, filename, end=end, ref=flow.get(end) or "-"))
     for el in process.iter():
         tag = _local(el)
         if tag in FLOW_NODES and tag not in SUPPORTED:
             out.append(_problem("unsupported", el, filename, tag=tag))
         elif tag == "userTask":
             out += _lint_user_task(el, filename, ctx, lane_of)
+        elif tag in ("task", "manualTask") and el.get("id") not in lane_of:
+            # the engine would make it a person's task anyway, of the officers: say so
+            out.append(_problem("plain_task_no_lane", el, filename, severity="warning"))
         elif tag == "serviceTask":
             out += _lint_service_task(el, filename, ctx)
         elif tag == "timerEventDefinition":
@@ -295,10 +304,34 @@ def _lint_scripts(el, tag: str, filename: str) -> list[Problem]:
     out = []
     target = el.getparent() if tag == "conditionExpression" else el
     for source, mode in sources:
+        foreign = _foreign_language(source) if mode == "eval" else None
+        if foreign is not None:
+            out.append(_problem(foreign[0], target, filename, expr=source.strip()[:200], python=foreign[1]))
+            continue
         reason = check_script(source, mode)
         if reason:
             out.append(_problem("script_invalid", target, filename, detail=reason))
     return out
+
+
+_JUEL = re.compile(r"^\s*[$#]\{(.*)\}\s*$", re.S)
+
+
+def _foreign_language(expr: str) -> tuple[str, str] | None:
+    """A condition written for another engine: JUEL (Camunda, Activiti: ``${approved}``) with the Python
+    it most likely means, or XPath (the BPMN default language), which has no equivalent here."""
+    found = _JUEL.match(expr)
+    if found:
+        body = found.group(1).strip()
+        python = re.sub(r"&&", " and ", re.sub(r"\|\|", " or ", body))
+        python = re.sub(r"(?<![=!<>])!(?!=)", " not ", python)
+        python = re.sub(r"\b(eq)\b", "==", re.sub(r"\b(ne)\b", "!=", python))
+        python = re.sub(r"\bnull\b", "None", re.sub(r"\btrue\b", "True", re.sub(r"\bfalse\b", "False", python)))
+        return "condition_juel", re.sub(r"\s+", " ", python).strip()
+    stripped = expr.strip()
+    if stripped.startswith(("/", "bpmn:", "getDataObject(")) or "bpmn:getDataObject" in stripped:
+        return "condition_xpath", ""
+    return None
 
 
 def _unreachable(scope, filename: str) -> list[Problem]:

@@ -66,7 +66,7 @@ def test_invalid_flow_reported_by_schema_or_parser(ctx):
     with pytest.raises(BpmnInvalid) as info:
         deploy.deploy(ctx, {"bad.bpmn": INVALID_FLOW}, DESIGNER)
     codes = {p.code for p in info.value.problems}
-    assert codes & {"schema", "parse_error", "unreachable", "no_start"}
+    assert codes & {"schema", "parse_error", "unreachable", "no_start", "flow_dangling"}
 
 
 def test_entities_are_never_expanded():

@@ -126,3 +126,37 @@ def test_elements_of_other_namespaces_are_not_bpmn_elements():
     xml = xml.replace("<bpmn:extensionElements>", "<bpmn:extensionElements><zeebe:userTask/>", 1)
     assert "<zeebe:userTask/>" in xml
     assert [p for p in lint(xml) if p.severity == "error"] == []
+
+
+def test_conditions_of_other_engines_are_explained_with_their_python():
+    # a gateway whose conditions were written for other engines: JUEL and XPath
+    body = ('<bpmn:exclusiveGateway id="g" name="approved?" default="f_no"><bpmn:incoming>f_start</bpmn:incoming>'
+            '<bpmn:outgoing>f_yes</bpmn:outgoing><bpmn:outgoing>f_no</bpmn:outgoing><bpmn:outgoing>f_x</bpmn:outgoing>'
+            '</bpmn:exclusiveGateway>'
+            + user_task("t1", "f_yes", "f_end") + user_task("t2", "f_no", "f_end2") + user_task("t3", "f_x", "f_end3")
+            + '<bpmn:endEvent id="e2"><bpmn:incoming>f_end2</bpmn:incoming></bpmn:endEvent>'
+            + '<bpmn:endEvent id="e3"><bpmn:incoming>f_end3</bpmn:incoming></bpmn:endEvent>')
+    juel = simple(body, "g", "t1", {"officer": ["t1", "t2", "t3"]},
+                  flow("f_yes", "g", "t1", "${approved &amp;&amp; amount &gt; 1000}") + flow("f_no", "g", "t2")
+                  + flow("f_x", "g", "t3", "/data/approved = 'true'")
+                  + flow("f_end2", "t2", "e2") + flow("f_end3", "t3", "e3"))
+    problems = {p.code: p for p in lint(juel) if p.severity == "error"}
+    assert problems["condition_juel"].params["python"] == "approved and amount > 1000"
+    assert "JUEL" in problems["condition_juel"].message("th") and "amount > 1000" in problems["condition_juel"].message("th")
+    assert "XPath" in problems["condition_xpath"].message("th")
+    assert "script_invalid" not in problems  # not a bare "syntax error"
+
+
+def test_a_process_not_executable_still_shows_its_other_problems():
+    xml = one_task().replace('isExecutable="true"', 'isExecutable="false"').replace(
+        'name="officer"', 'name="no such role"')
+    found = {p.code for p in lint(xml) if p.severity == "error"}
+    assert {"not_executable", "lane_no_role"} <= found
+
+
+def test_plain_tasks_without_a_lane_and_empty_processes_are_flagged():
+    plain = simple('<bpmn:task id="t1" name="ตรวจเอกสาร"><bpmn:incoming>f_start</bpmn:incoming>'
+                   '<bpmn:outgoing>f_end</bpmn:outgoing></bpmn:task>', "t1", "t1")
+    assert ("plain_task_no_lane", "t1") in codes(lint(plain), "warning")
+    empty = process('<bpmn:startEvent id="s"/>')
+    assert ("nothing_to_do", "p") in codes(lint(empty))
