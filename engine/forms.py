@@ -23,6 +23,7 @@ _MESSAGES = {
     "additionalProperties": ("มีข้อมูลที่แบบฟอร์มไม่รู้จัก: {limit}", "unknown fields: {limit}"),
     "uniqueItems": ("มีรายการซ้ำกัน", "rows must not repeat"),
     "file": ("ไม่พบไฟล์ที่แนบ", "the attached file was not found"),
+    "x-date-order": ("ต้องไม่ก่อน{limit}", "must not be before {limit}"),
 }
 _TYPES_TH = {"string": "ข้อความ", "integer": "จำนวนเต็ม", "number": "ตัวเลข", "boolean": "ใช่/ไม่ใช่",
              "array": "รายการ", "object": "กลุ่มข้อมูล"}
@@ -44,6 +45,11 @@ def _message(error, lang: str) -> str:
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         limit = ", ".join(extra)
+    if error.validator == "x-date-order":  # the other field, by its title
+        other = (error.schema.get("properties") or {}).get(error.validator_value) or {}
+        limit = other.get("title") or error.validator_value
+    elif error.validator == "format" and error.validator_value == "uri":
+        limit = "ที่อยู่เว็บ (http:// หรือ https://)" if lang == "th" else "web address (http:// or https://)"
     expected = error.validator_value
     if error.validator == "type":
         expected = _TYPES_TH.get(expected, expected) if lang == "th" else expected

@@ -55,9 +55,37 @@ def _pattern_properties(validator, patterns, instance, schema):
                 yield from validator.descend(value, subschema, path=key, schema_path=pattern)
 
 
+def _date_order(validator, pairs, instance, schema):
+    """``"x-date-order": [["start", "end"]]`` on an object: ``end`` is not before ``start`` (ISO dates or
+    date-times as given by the form; a missing or malformed one is left to its own checks)."""
+    if not validator.is_type(instance, "object") or not isinstance(pairs, list):
+        return
+    for pair in pairs:
+        if not (isinstance(pair, list) and len(pair) == 2):
+            continue
+        first, second = instance.get(pair[0]), instance.get(pair[1])
+        if isinstance(first, str) and isinstance(second, str) and len(first) == len(second) and second < first:
+            yield ValidationError(f"{pair[1]} is before {pair[0]}", validator="x-date-order",
+                                  validator_value=pair[0], path=(pair[1],), schema=schema)
+
+
 FormValidator = validators.extend(Draft202012Validator, {"pattern": _pattern,
-                                                          "patternProperties": _pattern_properties})
+                                                          "patternProperties": _pattern_properties,
+                                                          "x-date-order": _date_order})
 FORMATS = FormatChecker()
+
+
+@FORMATS.checks("uri", raises=ValueError)
+def _uri(value) -> bool:
+    """A web address people can open: http(s), a host, no spaces (jsonschema checks "uri" only with an
+    extra package; government forms need links to open, not any RFC 3986 string)."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str):
+        return True
+    parts = urlsplit(value)
+    return (len(value) <= 2000 and parts.scheme in ("http", "https") and bool(parts.hostname)
+            and not any(c.isspace() for c in value))
 
 
 def unusable_patterns(schema, path: str = "") -> list[str]:
