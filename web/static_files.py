@@ -71,8 +71,23 @@ class StaticFiles:
         return response.make_conditional(request)
 
 
+FONTS = {"Sarabun-Regular.ttf", "Sarabun-Medium.ttf", "Sarabun-Bold.ttf", "Sarabun-Italic.ttf"}
+
+
 def install(app) -> None:
     files = StaticFiles(app.static_folder)
+    import fontpkg_sarabun
+
+    fonts = StaticFiles(str(fontpkg_sarabun.ROOT / "files"))
+
+    def font(name: str):
+        """The Thai web font the pages are set in (Sarabun, SIL Open Font License), served by the app, so
+        every machine shows the same letters without fetching anything from elsewhere."""
+        if name not in FONTS:
+            abort(404)
+        return fonts.serve(name)
+
+    app.add_url_rule("/fonts/<name>", "font", font)
 
     @app.url_defaults
     def _fingerprint(endpoint, values):

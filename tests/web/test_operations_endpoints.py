@@ -65,3 +65,12 @@ def test_static_files_fingerprinted_cached_and_compressed(client):
     assert client.get("/static/app.css", headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
     assert client.get("/static/app.css?v=000000000000").headers["Cache-Control"] == "no-cache"  # an old release's
     assert client.get("/static/../engine/config.py").status_code == 404
+
+
+def test_the_thai_web_font_is_served_by_the_app(client):
+    css = client.get("/static/app.css").get_data(as_text=True)
+    assert '@font-face { font-family: "Sarabun"; src: url("/fonts/Sarabun-Regular.ttf")' in css
+    font = client.get("/fonts/Sarabun-Regular.ttf", headers={"Accept-Encoding": "gzip"})
+    assert font.status_code == 200 and font.headers["Content-Type"].startswith("font/")
+    assert client.get("/fonts/../../etc/passwd").status_code == 404
+    assert client.get("/fonts/Other.ttf").status_code == 404
