@@ -49,19 +49,32 @@ def recompute():
 
 @bp.route("/agencies/<int:agency_id>")
 @login_required
-def agency(agency_id: int):
+def agency(agency_id: int, correction: dict | None = None, status: int = 200):
     card = scoring.scorecard(engine_context(), current_user.actor, agency_id, _fy())
-    return render_template("central/agency.html", card=card,
-                           can_correct=bool(current_user.actor.roles & {"central", "evaluator", "admin"}))
+    return render_template("central/agency.html", card=card, correction=correction or {},
+                           can_correct=bool(current_user.actor.roles & {"central", "evaluator", "admin"})), status
 
 
 @bp.route("/agencies/<int:agency_id>/correct", methods=["POST"])
 @login_required
 def correct(agency_id: int):
     fy = _fy()
-    value = request.form.get("value", "").strip()
-    scoring.correct(engine_context(), current_user.actor, int_arg(request.form.get("instance_id"), 0),
-                    request.form.get("indicator", ""), value, request.form.get("reason", ""))
+    typed = {k: request.form.get(k, "").strip() for k in ("instance_id", "indicator", "value", "reason")}
+    try:
+        scoring.correct(engine_context(), current_user.actor, int_arg(typed["instance_id"], 0), typed["indicator"],
+                        typed["value"], typed["reason"])
+    except InvalidInput as exc:  # said by field, with what was typed kept
+        field = exc.details.get("field") or "indicator"
+        if field == "indicator":
+            valid = exc.details.get("valid") or []
+            typed["error"] = _("Unknown indicator code. This workflow's scheme has: %(codes)s",
+                               codes=", ".join(valid)) if valid else _("No KPI scheme is published for this "
+                                                                      "workflow's fiscal year.")
+        elif field == "value":
+            typed["error"] = _("The value must be a number.")
+        else:
+            typed["error"] = _("Give the reason for the correction.")
+        return agency(agency_id, typed, 400)
     flash(_("The correction is recorded and the score recomputed."), "success")
     return redirect(url_for("central.agency", agency_id=agency_id, fy=fy))
 

@@ -14,7 +14,7 @@ from .. import audit, profiles
 from ..actors import Actor, require
 from ..context import Context
 from ..errors import Forbidden, InvalidInput, NotFound
-from ..models import Agency, Instance, KpiScheme, KpiScore, ScoreCorrection, utcnow
+from ..models import Agency, Instance, KpiScheme, KpiScore, ProcessDefinition, ScoreCorrection, utcnow
 from ..roles import CENTRAL, EVALUATOR
 from ..scoring import calculator, collect, schemes
 from . import surveys
@@ -271,6 +271,17 @@ def set_group(ctx: Context, actor: Actor, instance_id: int, group: str, reason: 
     recompute(ctx, actor, fiscal_year, [agency_id])
 
 
+def _correctable(s, instance: Instance) -> list[str]:
+    """The indicator codes (and the result names they read) of the scheme that scores this workflow."""
+    definition = s.get(ProcessDefinition, instance.definition_id)
+    found = scheme_for(latest_schemes(s, instance.fiscal_year), definition.process_id,
+                       instance.evaluation_group or "", instance.fiscal_year)
+    if found is None:
+        return []
+    scheme = found[0]
+    return sorted({i["code"] for i in scheme.indicators} | {i["source"] for i in scheme.indicators if i.get("source")})
+
+
 def correct(ctx: Context, actor: Actor, instance_id: int, indicator: str, value, reason: str) -> None:
     """The central office corrects a result that feeds scoring (the reason is required and audited);
     the agency's scores for that fiscal year are computed again."""
@@ -289,6 +300,10 @@ def correct(ctx: Context, actor: Actor, instance_id: int, indicator: str, value,
         instance = s.get(Instance, instance_id)
         if instance is None or not actor.can_see_agency(instance.agency_id):
             raise NotFound("instance not found")
+        valid = _correctable(s, instance)
+        if indicator not in valid:
+            raise InvalidInput(f"unknown indicator {indicator!r}; the scheme has: {', '.join(valid) or '-'}",
+                               field="indicator", valid=valid)
         previous = s.scalar(select(ScoreCorrection).where(ScoreCorrection.instance_id == instance_id,
                                                           ScoreCorrection.indicator == indicator)
                             .order_by(ScoreCorrection.id.desc()).limit(1))

@@ -50,6 +50,13 @@ def test_overview_scores_and_correction(central_client, world):
                       data={"fy": 2566, "instance_id": 1, "indicator": "round2", "value": "abc", "reason": "x",
                             "csrf_token": token})
     assert bad.status_code == 400
+    assert 'data-testid="correct-error"' in bad.get_data(as_text=True)
+    unknown = client.post(f"/central/agencies/{world.agency_a}/correct",
+                          data={"fy": 2566, "instance_id": 1, "indicator": "9.9", "value": "4", "reason": "ทดสอบ",
+                                "csrf_token": token})
+    html = unknown.get_data(as_text=True)
+    assert unknown.status_code == 400 and "round2" in html and "round1" in html  # the valid codes are listed
+    assert 'value="9.9"' in html and 'value="ทดสอบ"' in html  # nothing typed is lost
 
 
 def test_excel_export_cells(central_client):
