@@ -32,9 +32,22 @@ _ENV.filters["baht"] = baht
 _ENV.filters["time_unit"] = lambda unit: TIME_UNITS.get(unit, unit or "")
 
 
-def render_sla(title: str, agency: str, fiscal_year, stage2: dict, approved_on, carried_from=None) -> str:
-    """The SLA of ``fiscal_year`` (``carried_from``: the fiscal year whose SLA it continues unchanged)."""
+def render_sla(title: str, agency: str, fiscal_year, stage2: dict, approved_on, carried_from=None,
+               signatory: str = "", position: str = "") -> str:
+    """The SLA of ``fiscal_year`` as the agency's announcement (ประกาศ … เรื่อง …), in force from the
+    approval or the start of the fiscal year, whichever is later, with a signature block for the head
+    (``carried_from``: the fiscal year whose SLA it continues unchanged). The internal improvement plan
+    shows on screen for staff and is never printed."""
+    from datetime import date, datetime
+
+    from engine.fiscal import fiscal_year_start
+
+    approved = approved_on.date() if isinstance(approved_on, datetime) else approved_on
+    effective = approved
+    if fiscal_year and isinstance(approved, date):
+        effective = max(approved, fiscal_year_start(int(fiscal_year)))
     return _ENV.get_template("sla_document.html").render(
         title=title, agency=agency, fiscal_year=fiscal_year, sla=stage2.get("sla") or {},
         steps=sorted(stage2.get("new_steps") or [], key=lambda s: s.get("order", 0)),
-        plan=stage2.get("plan") or [], approved_on=approved_on, carried_from=carried_from)
+        plan=stage2.get("plan") or [], approved_on=approved_on, carried_from=carried_from,
+        effective_on=effective, signatory=signatory, position=position)

@@ -74,3 +74,7 @@ def test_the_thai_web_font_is_served_by_the_app(client):
     assert font.status_code == 200 and font.headers["Content-Type"].startswith("font/")
     assert client.get("/fonts/../../etc/passwd").status_code == 404
     assert client.get("/fonts/Other.ttf").status_code == 404
+
+
+def test_the_print_button_script_of_documents_is_served(client):
+    assert "window.print()" in client.get("/static/print.js").get_data(as_text=True)
