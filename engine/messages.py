@@ -5,6 +5,8 @@ browser as an operator reads from ``slaflow bpmn check``.
 """
 from __future__ import annotations
 
+import re
+
 CATALOGUE: dict[str, dict[str, str]] = {
     "too_large": {
         "th": "ไฟล์มีขนาด {size:,} ไบต์ เกินขีดจำกัด {limit:,} ไบต์",
@@ -159,11 +161,46 @@ CATALOGUE: dict[str, dict[str, str]] = {
 SEVERITY = {"error": {"th": "ข้อผิดพลาด", "en": "error"}, "warning": {"th": "คำเตือน", "en": "warning"}}
 
 
+_NAME = r"'(?:\{[^}]*\})?([^']+)'"
+_SCHEMA_TH = [  # libxml2's usual schema messages, in Thai (anything else is shown as libxml2 says it)
+    (re.compile(r"^Element " + _NAME + r": This element is not expected\. Expected is(?: one of)? \( ?(.+?) ?\)\.?$"),
+     lambda m: f"องค์ประกอบ {m[1]} อยู่ผิดที่ ตำแหน่งนี้ควรเป็น {_names(m[2])}"),
+    (re.compile(r"^Element " + _NAME + r": This element is not expected\.?$"),
+     lambda m: f"องค์ประกอบ {m[1]} ไม่ควรอยู่ตำแหน่งนี้"),
+    (re.compile(r"^Element " + _NAME + r": The attribute " + _NAME + r" is required but missing\.?$"),
+     lambda m: f"องค์ประกอบ {m[1]} ขาดแอตทริบิวต์ {m[2]} ที่จำเป็น"),
+    (re.compile(r"^Element " + _NAME + r", attribute " + _NAME + r": The attribute " + _NAME
+                + r" is not allowed\.?$"), lambda m: f"องค์ประกอบ {m[1]} มีแอตทริบิวต์ {m[2]} ที่ไม่อนุญาต"),
+    (re.compile(r"^Element " + _NAME + r", attribute " + _NAME + r": " + r"'(.*)' is not a valid value of the "
+                r"atomic type 'xs:(\w+)'\.?$"),
+     lambda m: f"องค์ประกอบ {m[1]} แอตทริบิวต์ {m[2]}: ค่า '{m[3]}' ไม่ใช่ค่าชนิด {m[4]} ที่ใช้ได้"),
+    (re.compile(r"^Element " + _NAME + r": Missing child element\(s\)\. Expected is(?: one of)? \( ?(.+?) ?\)\.?$"),
+     lambda m: f"องค์ประกอบ {m[1]} ขาดองค์ประกอบย่อยที่จำเป็น: {_names(m[2])}"),
+]
+
+
+def _names(text: str) -> str:
+    return ", ".join(re.sub(r"^\{[^}]*\}", "", n.strip()) for n in text.split(","))
+
+
+def schema_detail(detail: str, lang: str) -> str:
+    """A libxml2 schema message in the reader's language where its form is known."""
+    if lang != "th":
+        return detail
+    for pattern, say in _SCHEMA_TH:
+        found = pattern.match((detail or "").strip())
+        if found:
+            return say(found)
+    return detail
+
+
 def render(code: str, lang: str = "th", **params) -> str:
     templates = CATALOGUE.get(code)
     if templates is None:
         return code
     template = templates.get(lang) or templates["en"]
+    if code == "schema" and "detail" in params:
+        params = dict(params, detail=schema_detail(str(params["detail"]), lang))
     try:
         return template.format(**params)
     except (KeyError, ValueError, IndexError):

@@ -160,3 +160,12 @@ def test_plain_tasks_without_a_lane_and_empty_processes_are_flagged():
     assert ("plain_task_no_lane", "t1") in codes(lint(plain), "warning")
     empty = process('<bpmn:startEvent id="s"/>')
     assert ("nothing_to_do", "p") in codes(lint(empty))
+
+
+def test_schema_messages_read_in_thai():
+    xml = one_task().replace('isExecutable="true"', 'isExecutable="maybe"')
+    schema = [p for p in lint(xml) if p.code == "schema"]
+    assert schema
+    thai = schema[0].message("th")
+    assert "ไม่ใช่ค่าชนิด boolean" in thai and "is not a valid value" not in thai
+    assert "is not a valid value" in schema[0].message("en")  # English readers get libxml2's own words
