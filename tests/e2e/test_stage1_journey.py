@@ -122,7 +122,7 @@ def test_stage1_send_back_and_approve(live_server, page, tmp_path):
         if user == "officer.dlt":
             page.goto(base + "/?q=ใบอนุญาตขับรถ")  # this workflow's tasks (the demo has another at stage 2)
             open_task(page, "จัดทำกระบวนงานใหม่")  # stage 2 has arrived
-            page.click("text=เปิดดูกระบวนงาน")
+            page.click("text=เปิดดูเวิร์กโฟลว์")
             page.wait_for_selector("#diagram[data-rendered]")
             instance_url = page.url
         else:
