@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from ..actors import Actor, require
 from ..context import Context
-from ..models import Agency, HumanTask, Instance, KpiScore, ProcessDefinition, utcnow
+from ..models import Agency, Deadline, HumanTask, Instance, KpiScore, ProcessDefinition, utcnow
 from ..roles import CENTRAL, EVALUATOR
 from ..sheets import inert_row
 from ..thaidate import be_date
@@ -69,6 +69,13 @@ def workbook(ctx: Context, actor: Actor, fiscal_year: int) -> bytes:
             HumanTask.status == "open", HumanTask.due_at < now).group_by(HumanTask.agency_id)).all())
         next_due = dict(s.execute(select(HumanTask.agency_id, func.min(HumanTask.due_at)).where(
             HumanTask.status == "open", HumanTask.due_at >= now).group_by(HumanTask.agency_id)).all())
+        # the next due date the dashboard shows counts pending timers too (a report round not yet open)
+        for agency_id, due in s.execute(select(Instance.agency_id, func.min(Deadline.due_at))
+                                        .join(Instance, Instance.id == Deadline.instance_id)
+                                        .where(Deadline.kind == "timer", Deadline.status == "pending",
+                                               Deadline.due_at >= now).group_by(Instance.agency_id)):
+            if due is not None and (next_due.get(agency_id) is None or due < next_due[agency_id]):
+                next_due[agency_id] = due
         status_rows = []
         for inst, _pid in s.execute(select(Instance, ProcessDefinition.process_id)
                                     .join(ProcessDefinition, ProcessDefinition.id == Instance.definition_id)

@@ -74,3 +74,25 @@ def test_the_stage_shows_while_a_workflow_waits_inside_it_and_the_main_workflow_
     assert "ขั้นที่ 3" in row
     options = re.findall(r'<option value="([a-z_0-9]+)"', page.split('data-testid="start-workflow"')[1])
     assert options[0] == "sla_lifecycle"
+
+
+def test_the_excel_export_gives_the_next_due_date_the_dashboard_gives(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from engine.services import export
+
+    deploy_all(world.ctx)
+    with time_machine.travel(START, tick=False):
+        w = Walker(world, instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, SERVICE, 2569))
+        to_published(w)
+        w.do("change_management", "officer.a", form="sla/change_management")
+        w.review("review_stage4", "supervisor.a", "approve")
+        assert w.open_tasks() == {}  # only a timer ahead: the 6-month round opens
+        book = load_workbook(io.BytesIO(export.workbook(world.ctx, world.actor("central"), 2569)))
+    sheet = next(ws for ws in book.worksheets if ws.max_row > 1 and any(
+        (c.value or "") == SERVICE for c in ws[2]))
+    headers = [c.value for c in sheet[1]]
+    row = [c.value for c in sheet[2]]
+    assert row[headers.index("กำหนดส่งถัดไป")] == "1 มี.ค. 2569"  # the 6-month round opens, as on the dashboard
