@@ -20,6 +20,11 @@ def _token(world, name, scopes=("read", "work")):
     return api_tokens.create(world.ctx, world.actor(name), f"ระบบทดสอบของ {name}", list(scopes))
 
 
+def _start(api, token, agency_id, service=SERVICE):
+    return api.post("/api/v1/workflows", headers=_auth(token), json={
+        "process_id": "sla_lifecycle", "agency_id": agency_id, "service_process": service, "fiscal_year": 2569})
+
+
 def _auth(token, **headers):
     return {"Authorization": f"Bearer {token}", **headers}
 
@@ -34,9 +39,7 @@ def test_a_system_starts_a_workflow_submits_its_first_task_and_reads_status_and_
     deploy_all(world.ctx)
     token = _token(world, "officer.a")
     with time_machine.travel(START, tick=False):
-        r = api.post("/api/v1/workflows", headers=_auth(token), json={
-            "process_id": "sla_lifecycle", "agency_id": world.agency_a, "service_process": SERVICE,
-            "fiscal_year": 2569})
+        r = _start(api, token, world.agency_a)
         assert r.status_code == 201, r.get_json()
         workflow_id = r.get_json()["id"]
         assert r.headers["Location"].endswith(f"/api/v1/workflows/{workflow_id}")
@@ -61,9 +64,7 @@ def test_field_errors_in_thai_or_english_and_nothing_saved(api, world):
     deploy_all(world.ctx)
     token = _token(world, "officer.a")
     with time_machine.travel(START, tick=False):
-        workflow_id = api.post("/api/v1/workflows", headers=_auth(token), json={
-            "process_id": "sla_lifecycle", "agency_id": world.agency_a, "service_process": SERVICE,
-            "fiscal_year": 2569}).get_json()["id"]
+        workflow_id = _start(api, token, world.agency_a).get_json()["id"]
         task = next(t for t in api.get("/api/v1/tasks", headers=_auth(token)).get_json()["items"]
                     if t["instance_id"] == workflow_id)
         th = api.post(f"/api/v1/tasks/{task['id']}/submit", headers=_auth(token), json={"data": {}})
@@ -81,9 +82,7 @@ def test_same_rules_as_the_web(api, world):
     deploy_all(world.ctx)
     mine, other, reader = _token(world, "officer.a"), _token(world, "officer.b"), _token(world, "officer.a", ["read"])
     with time_machine.travel(START, tick=False):
-        workflow_id = api.post("/api/v1/workflows", headers=_auth(mine), json={
-            "process_id": "sla_lifecycle", "agency_id": world.agency_a, "service_process": SERVICE,
-            "fiscal_year": 2569}).get_json()["id"]
+        workflow_id = _start(api, mine, world.agency_a).get_json()["id"]
         # another agency's workflow is not found, not forbidden
         assert api.get(f"/api/v1/workflows/{workflow_id}", headers=_auth(other)).status_code == 404
         assert api.post("/api/v1/workflows", headers=_auth(other), json={
@@ -120,9 +119,7 @@ def test_paging_etags_and_public_slas(api, world):
     token = _token(world, "central")
     with time_machine.travel(START, tick=False):
         for name in ("บริการ ก", "บริการ ข", "บริการ ค"):
-            api.post("/api/v1/workflows", headers=_auth(token), json={
-                "process_id": "sla_lifecycle", "agency_id": world.agency_a, "service_process": name,
-                "fiscal_year": 2569})
+            _start(api, token, world.agency_a, name)
     first = api.get("/api/v1/workflows?per_page=2", headers=_auth(token))
     body = first.get_json()
     assert body["total"] == 3 and len(body["items"]) == 2 and 'rel="next"' in first.headers["Link"]
@@ -141,9 +138,7 @@ def test_records_complaints_and_service_accounts(api, world):
     service_id = api_tokens.create_service_account(world.ctx, admin, world.agency_a, "e-service", ["officer"])
     token = api_tokens.create(world.ctx, admin, "e-service ของกรม", ["read", "work", "records"], user_id=service_id)
     with time_machine.travel(START, tick=False):
-        api.post("/api/v1/workflows", headers=_auth(token), json={
-            "process_id": "sla_lifecycle", "agency_id": world.agency_a, "service_process": SERVICE,
-            "fiscal_year": 2569})
+        _start(api, token, world.agency_a)
     rows = [{"reference": "REQ-1", "received_at": "2025-11-03 09:00", "completed_at": "2025-11-03 09:20",
              "outcome": "completed", "channel": "online"},
             {"reference": "REQ-2", "received_at": "03/11/2568 10:00", "completed_at": None, "outcome": "pending"}]

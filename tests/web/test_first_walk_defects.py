@@ -16,6 +16,18 @@ from tests.workflows.walker import Walker
 SERVICE = "การชำระภาษีรถประจำปี"
 
 
+def _waiting_in_stage3(world) -> Walker:
+    """A workflow published and its stage 4 done: nothing open, only the 6-month round's timer ahead."""
+    deploy_all(world.ctx)
+    with time_machine.travel(START, tick=False):
+        w = Walker(world, instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, SERVICE, 2569))
+        to_published(w)
+        w.do("change_management", "officer.a", form="sla/change_management")
+        w.review("review_stage4", "supervisor.a", "approve")
+        assert w.open_tasks() == {}
+    return w
+
+
 def test_the_timeline_shows_each_decision(app, world):
     deploy_all(world.ctx)
     with time_machine.travel(START, tick=False):
@@ -59,13 +71,7 @@ def test_starting_twice_or_with_a_gregorian_year_explains_and_keeps_what_was_typ
 
 
 def test_the_stage_shows_while_a_workflow_waits_inside_it_and_the_main_workflow_comes_first(app, world):
-    deploy_all(world.ctx)
-    with time_machine.travel(START, tick=False):
-        w = Walker(world, instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, SERVICE, 2569))
-        to_published(w)
-        w.do("change_management", "officer.a", form="sla/change_management")
-        w.review("review_stage4", "supervisor.a", "approve")
-        assert w.open_tasks() == {}  # waiting in stage 3 for the 6-month round to open
+    w = _waiting_in_stage3(world)
     client = app.test_client()
     with time_machine.travel(MAR_2.replace(month=2), tick=False):
         login(client, "officer.a")
@@ -83,13 +89,8 @@ def test_the_excel_export_gives_the_next_due_date_the_dashboard_gives(world):
 
     from engine.services import export
 
-    deploy_all(world.ctx)
+    _waiting_in_stage3(world)
     with time_machine.travel(START, tick=False):
-        w = Walker(world, instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, SERVICE, 2569))
-        to_published(w)
-        w.do("change_management", "officer.a", form="sla/change_management")
-        w.review("review_stage4", "supervisor.a", "approve")
-        assert w.open_tasks() == {}  # only a timer ahead: the 6-month round opens
         book = load_workbook(io.BytesIO(export.workbook(world.ctx, world.actor("central"), 2569)))
     sheet = next(ws for ws in book.worksheets if ws.max_row > 1 and any(
         (c.value or "") == SERVICE for c in ws[2]))
