@@ -48,6 +48,18 @@ class InstancePage:
     measurement: object = None  # the service against its SLA in the fiscal year (from its records)
 
 
+def _diagram_title(xml: str, filename: str) -> str:
+    """A diagram's tab: the name of its (first) process as people named it, else its file's name."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return filename
+    process = root.find("{http://www.omg.org/spec/BPMN/20100524/MODEL}process")
+    return (process.get("name") if process is not None else None) or filename.removesuffix(".bpmn")
+
+
 def _decisions(s, version, rows) -> dict[int, str]:
     """{audit event id: the decision its submission made, titled as the task's form titles it}."""
     wanted = {(ev.after or {}).get("submission_id"): (ev.id, form) for ev, _, _, form in rows
@@ -89,7 +101,7 @@ def get(ctx: Context, actor: Actor, instance_id: int) -> InstancePage:
         diagrams = []
         for name, xml in sorted(version.sources.items()):
             ids = [pid for pid in states if f'id="{pid}"' in xml]
-            entry = {"file": name, "xml": xml, "process_ids": ids}
+            entry = {"file": name, "xml": xml, "process_ids": ids, "title": _diagram_title(xml, name)}
             if f'<bpmn:process id="{definition.process_id}"' in xml or f'process id="{definition.process_id}"' in xml:
                 diagrams.insert(0, entry)
             else:

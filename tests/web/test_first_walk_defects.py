@@ -97,3 +97,14 @@ def test_the_excel_export_gives_the_next_due_date_the_dashboard_gives(world):
     headers = [c.value for c in sheet[1]]
     row = [c.value for c in sheet[2]]
     assert row[headers.index("กำหนดส่งถัดไป")] == "1 มี.ค. 2569"  # the 6-month round opens, as on the dashboard
+
+
+def test_diagram_tabs_are_named_as_their_processes(world):
+    from engine.services import instance_page
+
+    deploy_all(world.ctx)
+    with time_machine.travel(START, tick=False):
+        iid = instances.start(world.ctx, ADMIN, "sla_lifecycle", world.agency_a, SERVICE, 2569)
+    page = instance_page.get(world.ctx, world.actor("officer.a"), iid)
+    titles = [d["title"] for d in page.diagrams]
+    assert all(not t.endswith(".bpmn") and "_" not in t for t in titles), titles  # names, not files or ids

@@ -28,7 +28,7 @@
 
   cfg.diagrams.forEach(function (d, i) {
     var b = document.createElement("button");
-    b.type = "button"; b.className = "tab"; b.textContent = d.file.replace(/\.bpmn$/, "");
+    b.type = "button"; b.className = "tab"; b.textContent = d.title || d.file.replace(/\.bpmn$/, "");
     b.setAttribute("role", "tab");
     b.addEventListener("click", function () { show(i); });
     tabs.appendChild(b);
