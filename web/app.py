@@ -58,6 +58,10 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=settings.cookie_secure,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_max_hours),
+        # the cookie is written when the session changes (login, the idle clock every 30 s), not on every
+        # answer: static files, fonts and API calls never carry a Set-Cookie (shared caches can keep them,
+        # and a late answer cannot bring back a cookie the browser has just dropped)
+        SESSION_REFRESH_EACH_REQUEST=False,
         MAX_CONTENT_LENGTH=max(settings.upload_max_bytes, settings.bpmn_max_bytes * 20),
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE=settings.language,

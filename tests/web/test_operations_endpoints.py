@@ -78,3 +78,12 @@ def test_the_thai_web_font_is_served_by_the_app(client):
 
 def test_the_print_button_script_of_documents_is_served(client):
     assert "window.print()" in client.get("/static/print.js").get_data(as_text=True)
+
+
+def test_static_answers_never_set_the_session_cookie(client):
+    from tests.web.conftest import login
+
+    assert login(client, "officer.a").status_code == 302
+    for path in ("/static/app.css", "/fonts/Sarabun-Regular.ttf", "/healthz", "/static/favicon.ico"):
+        answer = client.get(path)
+        assert "Set-Cookie" not in answer.headers, path
