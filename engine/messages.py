@@ -32,6 +32,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the process is not marked executable (isExecutable is not true)",
     },
     "no_start": {"th": "กระบวนการไม่มีเหตุการณ์เริ่มต้น (start event)", "en": "the process has no start event"},
+    "data_object_missing": {
+        "th": "การอ้างถึงข้อมูล (data object reference) ชี้ไปยัง data object \"{ref}\" ซึ่งไม่มีในกระบวนการ",
+        "en": "the data object reference points to \"{ref}\", which is no data object of the process",
+    },
+    "data_object_unwritten": {
+        "th": "งานนี้อ่านข้อมูล \"{data}\" แต่ไม่มีองค์ประกอบใดเขียนข้อมูลนี้ เวิร์กโฟลว์จะหยุดที่นี่ในการทำงานครั้งแรก",
+        "en": "this element reads the data object \"{data}\", which no element writes: the first run would stop here",
+    },
     "flow_dangling": {
         "th": "เส้นทาง (sequence flow) อ้างถึงองค์ประกอบ \"{ref}\" ซึ่งไม่มีในกระบวนการ ({end})",
         "en": "the sequence flow's {end} \"{ref}\" is no element of the process",

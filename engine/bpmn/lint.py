@@ -151,6 +151,29 @@ def _lint_process(process, filename: str, ctx: LintContext, known: set[str]) -> 
         out += _lint_scripts(el, tag, filename)
     for scope in [process] + [e for e in process.iter() if _local(e) in SCOPES and e is not process]:
         out += _unreachable(scope, filename)
+    out += _lint_data_objects(process, filename)
+    return out
+
+
+def _lint_data_objects(process, filename: str) -> list[Problem]:
+    """Data objects: every reference names a data object of the process, and what a task reads some
+    element writes (else the first run stops there, after deploy had accepted the diagram)."""
+    out: list[Problem] = []
+    objects = {e.get("id") for e in process.iter(f"{B}dataObject")}
+    refs = {}
+    for ref in process.iter(f"{B}dataObjectReference"):
+        refs[ref.get("id")] = ref.get("dataObjectRef")
+        if ref.get("dataObjectRef") not in objects:
+            out.append(_problem("data_object_missing", ref, filename, ref=ref.get("dataObjectRef") or "-"))
+    written = {(a.findtext(f"{B}targetRef") or "").strip() for a in process.iter(f"{B}dataOutputAssociation")}
+    written_objects = {refs.get(r, r) for r in written}
+    for assoc in process.iter(f"{B}dataInputAssociation"):
+        for source in assoc.findall(f"{B}sourceRef"):
+            name = (source.text or "").strip()
+            data_object = refs.get(name, name)
+            if name in refs and data_object not in written_objects:
+                reader = assoc.getparent()
+                out.append(_problem("data_object_unwritten", reader, filename, data=name))
     return out
 
 

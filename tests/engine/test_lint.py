@@ -169,3 +169,21 @@ def test_schema_messages_read_in_thai():
     thai = schema[0].message("th")
     assert "ไม่ใช่ค่าชนิด boolean" in thai and "is not a valid value" not in thai
     assert "is not a valid value" in schema[0].message("en")  # English readers get libxml2's own words
+
+
+def test_data_objects_read_but_never_written_or_dangling():
+    body = ('<bpmn:dataObject id="DO_plan"/>'
+            '<bpmn:dataObjectReference id="ref_plan" dataObjectRef="DO_plan"/>'
+            '<bpmn:dataObjectReference id="ref_ghost" dataObjectRef="DO_ghost"/>'
+            '<bpmn:userTask id="t1" name="ใช้แผน"><bpmn:incoming>f_start</bpmn:incoming>'
+            '<bpmn:outgoing>f_end</bpmn:outgoing>'
+            '<bpmn:dataInputAssociation id="in1"><bpmn:sourceRef>ref_plan</bpmn:sourceRef></bpmn:dataInputAssociation>'
+            '</bpmn:userTask>')
+    xml = simple(body, "t1", "t1", {"officer": ["t1"]})
+    found = codes(lint(xml))
+    assert ("data_object_unwritten", "t1") in found and ("data_object_missing", "ref_ghost") in found
+    written = xml.replace('<bpmn:dataObjectReference id="ref_ghost" dataObjectRef="DO_ghost"/>', "").replace(
+        '<bpmn:dataInputAssociation id="in1">',
+        '<bpmn:dataOutputAssociation id="out1"><bpmn:targetRef>ref_plan</bpmn:targetRef></bpmn:dataOutputAssociation>'
+        '<bpmn:dataInputAssociation id="in1">')
+    assert not {c for c in codes(lint(written)) if c[0].startswith("data_object")}
