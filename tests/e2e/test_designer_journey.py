@@ -43,6 +43,10 @@ def test_designer_adds_a_task_and_an_officer_receives_it(live_server, page):
     page.goto(base + "/designer/")
     page.click("[data-testid=edit-version-sla_lifecycle-1]")
     page.wait_for_selector("#canvas[data-file='sla_lifecycle.bpmn']")
+    # the diagram tabs are ARIA tabs of the canvas's tab panel; no other element claims aria-selected
+    assert page.locator("#file-tabs [role=tab][aria-controls=canvas]").count() >= 2
+    assert page.locator("[aria-selected]:not([role=tab])").count() == 0
+    assert page.get_attribute("#canvas", "role") == "tabpanel"
     page.click("#file-tabs button:has-text('sla_stage1')")
     page.wait_for_selector("#canvas[data-file='sla_stage1.bpmn']")
     task_id = page.evaluate(ADD_TASK)

@@ -27,7 +27,8 @@
   function drawTabs() {
     tabs.innerHTML = "";
     names.forEach(function (name) {
-      var b = el("button", { type: "button", "class": "tab", "aria-selected": String(name === current), text: name.replace(/\.bpmn$/, "") });
+      var b = el("button", { type: "button", "class": "tab", role: "tab", "aria-controls": "canvas",
+                             "aria-selected": String(name === current), text: name.replace(/\.bpmn$/, "") });
       b.addEventListener("click", function () { open(name); });
       tabs.appendChild(b);
     });
@@ -189,7 +190,7 @@
   function renderForms() {
     formList.innerHTML = "";
     Object.keys(forms).sort().forEach(function (ref) {
-      var b = el("button", { type: "button", "class": "tab", "aria-selected": String(ref === editing), text: ref });
+      var b = el("button", { type: "button", "class": "tab", "aria-pressed": String(ref === editing), text: ref });
       b.addEventListener("click", function () { editForm(ref); });
       formList.appendChild(b);
     });
