@@ -60,6 +60,11 @@ def queue(ctx: Context, actor: Actor, process_id: str, fiscal_year: int, service
     if not 2500 <= int(fiscal_year) <= 2700:
         raise InvalidInput("fiscal year must be a Buddhist Era year", field="fiscal_year")
     scope = sorted(actor.oversees) if actor.evaluates_units else None
+    ministries, regions = choices(ctx, actor)
+    if ministry and ministry not in ministries:
+        raise InvalidInput("no agency of that ministry", field="ministry")
+    if region and region not in regions:
+        raise InvalidInput("no agency in that region", field="region")
     with ctx.uow() as uow:
         s = uow.session
         definition = s.scalar(select(ProcessDefinition).where(ProcessDefinition.process_id == process_id))

@@ -98,6 +98,9 @@ def test_who_may_start_a_year_and_what_is_refused(deployed):
         kickoff.queue(ctx, world.actor("central"), "sla_lifecycle", 2026, SERVICE)
     with pytest.raises(InvalidInput):
         kickoff.queue(ctx, world.actor("central"), "sla_lifecycle", 2569, "  ")
+    for where in ({"ministry": "ม" * 1000}, {"region": "ภาคที่ไม่มี"}):  # only what the agencies have
+        with pytest.raises(InvalidInput):
+            kickoff.queue(ctx, world.actor("central"), "sla_lifecycle", 2569, SERVICE, **where)
     # a department's evaluator starts its own subtree only
     with time_machine.travel(START, tick=False):
         kickoff.queue(ctx, world.actor("evaluator.a"), "sla_lifecycle", 2569, SERVICE)
