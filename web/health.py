@@ -16,14 +16,6 @@ def healthz():
     return jsonify({"alive": True}), 200, {"Cache-Control": "no-store"}
 
 
-@bp.route("/favicon.ico")
-def favicon():
-    """Browsers ask for it at the root whatever the page says."""
-    from flask import redirect, url_for
-
-    return redirect(url_for("static", filename="favicon.ico"), 301)
-
-
 @bp.route("/readyz")
 def readyz():
     state = operations.readiness(engine_context())

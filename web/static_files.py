@@ -15,7 +15,7 @@ import mimetypes
 import threading
 from pathlib import Path
 
-from flask import Response, abort, request
+from flask import Response, abort, redirect, request, url_for
 from werkzeug.security import safe_join
 
 YEAR = 31_536_000
@@ -88,6 +88,12 @@ def install(app) -> None:
         return fonts.serve(name)
 
     app.add_url_rule("/fonts/<name>", "font", font)
+
+    def favicon():
+        """Browsers ask for it at the root whatever the page says."""
+        return redirect(url_for("static", filename="favicon.ico"), 301)
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
     @app.url_defaults
     def _fingerprint(endpoint, values):
