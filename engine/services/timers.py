@@ -45,6 +45,13 @@ def fire(ctx: Context, deadline_id: int, now: datetime) -> str | None:
     try:
         with ctx.uow() as uow:
             s = uow.session
+            head = s.execute(select(Deadline.kind, Deadline.instance_id)
+                             .where(Deadline.id == deadline_id, Deadline.status == "pending")).first()
+            if head is None:
+                return None
+            # every writer locks the instance before its deadlines (a submit cancels them): the same
+            # order here, or a user and the scheduler deadlock on PostgreSQL
+            instance = load_instance(s, head.instance_id) if head.kind == "timer" else None
             stmt = select(Deadline).where(Deadline.id == deadline_id, Deadline.status == "pending")
             if ctx.db.dialect.name == "postgresql":
                 stmt = stmt.with_for_update(skip_locked=True)
@@ -53,7 +60,6 @@ def fire(ctx: Context, deadline_id: int, now: datetime) -> str | None:
                 return None
             if row.kind != "timer":
                 return "notice" if _fire_task_deadline(ctx, uow, row, now) else None
-            instance = load_instance(s, row.instance_id)
             if instance is None or instance.status not in ("running", "stalled"):
                 row.status = "cancelled"
                 uow.commit()

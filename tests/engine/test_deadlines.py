@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from engine.config import REPO_ROOT
 from engine.errors import Conflict
@@ -134,6 +134,40 @@ def test_user_racing_the_timer_gets_one_outcome(any_world, attempt):
         assert timer.status == "cancelled" and outcomes["timer"] == 0 and open_names == []
     else:
         assert timer.status == "fired" and outcomes["timer"] == 1 and open_names == ["late"]
+
+
+def test_the_scheduler_locks_an_instance_before_its_timer_as_a_submit_does(any_world):
+    """A user holds the instance and then cancels its timer (a submit): the scheduler, firing that timer
+    meanwhile, must wait on the instance without holding the timer's row, or the two deadlock."""
+    ctx = any_world.ctx
+    if ctx.db.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers: no row locks to order")
+    [iid] = _start(any_world, timer='"2026-04-10T23:59:59+07:00"')
+    outcome = {}
+    with ctx.db.connect() as user:
+        user.execute(text("SELECT id FROM instance WHERE id = :i FOR NO KEY UPDATE"), {"i": iid})
+        scheduler = threading.Thread(target=lambda: outcome.setdefault(
+            "fired", timers.fire(ctx, _timer_id(ctx, iid), datetime(2026, 4, 11, tzinfo=timezone.utc))))
+        scheduler.start()
+        with ctx.db.connect() as probe:  # wait, without a fixed sleep, until the scheduler waits on a lock
+            for _ in range(2000):
+                if probe.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                     " AND wait_event_type = 'Lock'")):
+                    break
+                time.sleep(0.005)
+            else:
+                pytest.fail("the scheduler never waited for the instance")
+        user.execute(text("SET lock_timeout = '5s'"))
+        user.execute(text("UPDATE deadline SET status = 'cancelled' WHERE instance_id = :i"), {"i": iid})
+        user.commit()
+        scheduler.join(30)
+    assert outcome == {"fired": None}  # the timer was cancelled while it waited: nothing fired, no error
+    assert {status for _, status in _rows(ctx, iid).values()} == {"cancelled"}
+
+
+def _timer_id(ctx, iid):
+    with ctx.uow(write=False) as uow:
+        return uow.session.scalar(select(Deadline.id).where(Deadline.instance_id == iid, Deadline.kind == "timer"))
 
 
 def test_three_scheduler_processes_fire_every_deadline_exactly_once(tmp_path, any_db_url):
