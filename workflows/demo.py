@@ -15,9 +15,11 @@ from engine.config import REPO_ROOT
 from engine.context import Context
 from engine.fiscal import BE_OFFSET, fiscal_year_of
 from engine.models import Complaint, HumanTask, User, utcnow
+from engine.passwords import hash_password
 from engine.services import accounts, deploy, files, instances, publication, records, scoring, tasks, timers
 from engine.services import complaints as complaint_service
 from engine.services import surveys as survey_service
+from workflows import demo_agencies
 from workflows.demo_files import evidence
 
 DEMO_PASSWORD = "slaflow-demo"  # noqa: S105 - published demo password, demo data only
@@ -33,6 +35,9 @@ AGENCIES = [
     ("DBD", "กรมพัฒนาธุรกิจการค้า", "กระทรวงพาณิชย์", "นนทบุรี", "กรุงเทพและปริมณฑล", None),
     ("CMPHO", "สำนักงานสาธารณสุขจังหวัดเชียงใหม่", "กระทรวงสาธารณสุข", "เชียงใหม่", "ภาคเหนือ", None),
 ]
+
+#: every demo agency, the hand-written ones first
+ROSTER = [*AGENCIES, *(agency[:6] for agency in demo_agencies.AGENCIES)]
 
 #: (username, display name, roles, agency code or None)
 USERS = [
@@ -366,13 +371,14 @@ def load(ctx: Context, today: datetime | None = None) -> list[tuple[str, str]]:
     scoring.install_shipped(ctx)
     admin = Actor.system("demo")
     codes: dict[str, int] = {}
-    for code, name, ministry, province, region, parent in AGENCIES:
+    for code, name, ministry, province, region, parent in ROSTER:
         codes[code] = accounts.create_agency(ctx, admin, code, name, ministry, province, region,
                                              parent_id=codes.get(parent), kind="unit" if parent else "department")
     user_ids = {}
-    for username, display, roles, agency in USERS:
-        user_ids[username] = accounts.create_user(ctx, admin, username, DEMO_PASSWORD, display, roles,
-                                                  codes.get(agency), email=f"{username}@example.go.th")
+    password_hash = hash_password(DEMO_PASSWORD)  # one slow hash for every demo account
+    for username, display, roles, agency in [*USERS, *demo_agencies.users()]:
+        user_ids[username] = accounts.create_user(ctx, admin, username, "", display, roles, codes.get(agency),
+                                                  email=f"{username}@example.go.th", password_hash=password_hash)
     actors = {name: accounts.load_session_user(ctx, uid)[0] for name, uid in user_ids.items()}
     designer = Actor(None, "demo", None, frozenset({"designer"}))
     for files_ in deploy.folder_bundles(ctx.settings.bpmn_dir).values():
@@ -384,6 +390,7 @@ def load(ctx: Context, today: datetime | None = None) -> list[tuple[str, str]]:
     story = Story(ctx, actors, codes)
     last_year(story, fy - 1)
     this_year(story, fy, today)
+    demo_agencies.run(story, fy, today, _on, _sla_through_stage2, _report, SLA)
     surveys_of(story, fy, today)
     service_records(story, fy, today)
     complaints_of(story, fy, today)

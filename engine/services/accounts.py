@@ -105,17 +105,24 @@ def create_agency(ctx: Context, actor: Actor, code: str, name: str, ministry: st
 
 
 def create_user(ctx: Context, actor: Actor, username: str, password: str, display_name: str,
-                roles: list[str], agency_id: int | None = None, email: str = "") -> int:
+                roles: list[str], agency_id: int | None = None, email: str = "", *,
+                password_hash: str | None = None) -> int:
+    """``password_hash``, instead of ``password``: the Argon2 hash of a password hashed once for many
+    accounts (a bulk load), since hashing is deliberately slow."""
     require(actor, what="manage agencies and users")
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise InvalidInput(f"unknown roles: {', '.join(sorted(unknown))}", field="roles")
     if not username.strip():
         raise InvalidInput("username is required", field="username")
-    try:
-        password_hash = hash_password(password)
-    except ValueError as exc:
-        raise InvalidInput(str(exc), field="password") from None
+    if password_hash is not None:
+        if not password_hash.startswith("$argon2id$"):
+            raise InvalidInput("not an Argon2id password hash", field="password")
+    else:
+        try:
+            password_hash = hash_password(password)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="password") from None
     with ctx.uow() as uow:
         if agency_id is not None and uow.session.get(Agency, agency_id) is None:
             raise NotFound("agency not found")

@@ -91,7 +91,7 @@ def test_submit_against_bare_spiffworkflow_cycle(tmp_path):
     b50, b95 = report("bare SpiffWorkflow cycle (deserialize, run, serialize)", bare)
     f50, f95 = report("engine submit use case (+validate, save, tasks, audit, commit)", full)
     print(f"  ratio submit/bare: p95 {f95 / b95:.2f}x")
-    check("ratio submit/bare, p50", f50 / b50, 2.5, "x")
+    check("ratio submit/bare, p50", f50 / b50, 1.5, "x")
     assert find_ready_user_task  # imported for the reader: the same lookup the use case does
 
 

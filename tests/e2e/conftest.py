@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import make_ctx
+from engine import context as context_mod
+from tests.conftest import _settings, make_ctx
 from web import create_app
 from workflows import demo
 
@@ -26,10 +27,21 @@ class LiveApp(str):
     ctx = None
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    ctx = make_ctx(tmp_path_factory.mktemp("e2e"))
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory) -> Path:
+    """The demo loaded once per test session; each module's server runs on a copy of it."""
+    home = tmp_path_factory.mktemp("demo-template")
+    ctx = make_ctx(home)
     demo.load(ctx)
+    ctx.close()
+    return home
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, demo_home):
+    home = tmp_path_factory.mktemp("e2e")
+    shutil.copytree(demo_home / "instance", home / "instance")
+    ctx = context_mod.build(_settings(home))
     app = create_app(ctx=ctx)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
