@@ -24,7 +24,8 @@
   }
 
   function join(path, key) { return path === "" ? String(key) : path + "." + key; }
-  function fieldId(path) { return "f-" + path.replace(/[^A-Za-z0-9_-]/g, "-"); }
+  // ids of a form's fields: "f-" for the form being filled, another prefix for a reference shown beside it
+  function fieldId(prefix, path) { return prefix + path.replace(/[^A-Za-z0-9_-]/g, "-"); }
 
   function Form(container, schema, data, options) {
     this.root = schema || {};
@@ -33,11 +34,14 @@
     this.readonly = !!this.opts.readonly;
     this.container = container;
     this.dirty = false;
+    this.idPrefix = this.opts.idPrefix || "f-";
     container.innerHTML = "";
     container.classList.add("slaform");
     this.node = this.render(this.root, data === undefined ? {} : data, "", true);
     container.appendChild(this.node.element);
   }
+
+  Form.prototype.fid = function (path) { return fieldId(this.idPrefix, path); };
 
   Form.prototype.resolve = function (schema) {
     if (schema && schema.$ref && schema.$ref.indexOf("#/$defs/") === 0) {
@@ -53,7 +57,7 @@
 
   Form.prototype.label = function (schema, path, required) {
     var text = schema.title || path.split(".").pop();
-    var label = el("label", { "for": fieldId(path), className: "field-label" }, [document.createTextNode(text)]);
+    var label = el("label", { "for": this.fid(path), className: "field-label" }, [document.createTextNode(text)]);
     if (required && !this.readonly) label.appendChild(el("span", { className: "req", title: this.t.required, text: " *" }));
     return label;
   };
@@ -109,6 +113,7 @@
   };
 
   var MONTHS_TH = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."];
+  var MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
   Form.prototype.display = function (schema, value) {
     if (value === undefined || value === null || value === "") return this.t.none;
@@ -116,15 +121,16 @@
       var i = schema.enum.indexOf(value);
       return i >= 0 && schema["x-enum-titles"] ? schema["x-enum-titles"][i] : String(value);
     }
-    if (schema.format === "date" && /^\d{4}-\d{2}-\d{2}$/.test(value) && this.opts.lang !== "en") {
-      var parts = value.split("-");
-      return Number(parts[2]) + " " + MONTHS_TH[Number(parts[1]) - 1] + " " + (Number(parts[0]) + 543);
+    if (schema.format === "date" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {  // B.E. in both languages
+      var parts = value.split("-"), en = this.opts.lang === "en";
+      return Number(parts[2]) + " " + (en ? MONTHS_EN : MONTHS_TH)[Number(parts[1]) - 1] + " " +
+        (Number(parts[0]) + 543) + (en ? " B.E." : "");
     }
     return String(value);
   };
 
   Form.prototype.renderScalar = function (schema, value, path, required) {
-    var self = this, control, id = fieldId(path);
+    var self = this, control, id = this.fid(path);
     if (this.readonly) {
       control = el("div", { id: id, className: "value", text: this.display(schema, value) });
       return { element: this.wrap(schema, path, false, control), get: function () { return value; } };
@@ -170,11 +176,11 @@
       return { element: this.wrap(schema, path, false, el("div", { className: "value", text: value === true ? this.t.yes : this.t.no })),
                get: function () { return value; } };
     }
-    var box = el("input", { id: fieldId(path), name: path, type: "checkbox", disabled: this.readonly });
+    var box = el("input", { id: this.fid(path), name: path, type: "checkbox", disabled: this.readonly });
     box.checked = value === true;
     box.addEventListener("change", function () { self.changed(); });
     var wrapper = el("div", { className: "field checkbox", "data-path": path },
-                     [box, el("label", { "for": fieldId(path), text: " " + this.heading(schema, path) })]);
+                     [box, el("label", { "for": this.fid(path), text: " " + this.heading(schema, path) })]);
     return { element: wrapper, get: function () { return box.checked; } };
   };
 
@@ -186,9 +192,9 @@
       if (!value.length) list.appendChild(el("li", { className: "muted", text: this.t.none }));
       return { element: this.wrap(schema, path, false, list), get: function () { return value; } };
     }
-    var group = el("div", { className: "choices", id: fieldId(path) });
+    var group = el("div", { className: "choices", id: this.fid(path) });
     items.enum.forEach(function (v, i) {
-      var id = fieldId(path) + "-" + i;
+      var id = self.fid(path) + "-" + i;
       var box = el("input", { id: id, type: "checkbox", value: v, disabled: self.readonly });
       box.checked = value.indexOf(v) >= 0;
       box.addEventListener("change", function () { self.changed(); });
@@ -272,7 +278,7 @@
     draw();
     var control = el("div", { className: "file-field" }, [list]);
     if (!this.readonly && this.opts.uploadUrl) {
-      var input = el("input", { type: "file", id: fieldId(path), accept: ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.pptx" });
+      var input = el("input", { type: "file", id: this.fid(path), accept: ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.pptx" });
       input.addEventListener("change", function () {
         if (!input.files.length) return;
         var body = new FormData();

@@ -20,7 +20,8 @@
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-reference]"), function (node) {
     var ref = cfg.references[Number(node.getAttribute("data-reference"))];
-    new window.SlaForm(node, ref.schema, ref.data, { readonly: true, lang: cfg.lang, downloadUrl: cfg.downloadUrl });
+    new window.SlaForm(node, ref.schema, ref.data, { readonly: true, lang: cfg.lang, downloadUrl: cfg.downloadUrl,
+                                                    idPrefix: "ref" + node.getAttribute("data-reference") + "-" });
   });
 
   if (cfg.readonly) return;
