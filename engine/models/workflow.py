@@ -182,6 +182,8 @@ class DesignDraft(Base):
     forms: Mapped[dict] = mapped_column(JSON)   # form reference -> JSON Schema (overrides forms/)
     examples: Mapped[dict] = mapped_column(JSON, default=dict)  # form reference -> example payload
     base_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_version.id"), nullable=True)
+    #: an import's report: what was converted and what is left for a person (lists of Note.to_dict data)
+    import_notes: Mapped[list | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

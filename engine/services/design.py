@@ -61,6 +61,8 @@ class DraftView:
     base_version: int | None
     process_id: str
     updated_at: datetime
+    import_notes: tuple = ()
+    processes: tuple = ()  # executable processes no other process of the draft calls: what deploy may start
 
 
 def list_drafts(ctx: Context, actor: Actor) -> list[DraftView]:
@@ -75,7 +77,23 @@ def _view(s, d: DesignDraft) -> DraftView:
     base = s.get(ProcessVersion, d.base_version_id) if d.base_version_id else None
     pid = s.get(ProcessDefinition, base.definition_id).process_id if base else ""
     return DraftView(d.id, d.title, dict(d.files), dict(d.forms), dict(d.examples or {}),
-                     base.version if base else None, pid, d.updated_at)
+                     base.version if base else None, pid, d.updated_at, tuple(d.import_notes or ()),
+                     tuple(_startable(d.files)))
+
+
+def _startable(files: dict) -> list[tuple[str, str]]:
+    """(id, name) of the executable processes of the files that no call activity of them calls."""
+    found, called = [], set()
+    for name, xml in files.items():
+        try:
+            root = load_bpmn(xml, name).getroot()
+        except BpmnInvalid:
+            continue
+        for process in root.iter(f"{{{NS['bpmn']}}}process"):
+            if process.get("isExecutable") == "true":
+                found.append((process.get("id"), process.get("name") or process.get("id")))
+            called |= {c.get("calledElement") for c in process.iter(f"{{{NS['bpmn']}}}callActivity")}
+    return [(pid, name) for pid, name in found if pid not in called]
 
 
 def get_draft(ctx: Context, actor: Actor, draft_id: int) -> DraftView:
@@ -188,14 +206,18 @@ def validate(ctx: Context, actor: Actor, draft_id: int) -> list[Problem]:
     results = check_files(draft.files, _lint_context(ctx, draft.forms), ctx.settings.bpmn_max_bytes)
     problems = [p for ps in results.values() for p in ps] + validate_forms(draft.forms, draft.examples)
     if not any(p.severity == "error" for p in problems):
-        try:
-            build_bundle(draft.files, _lint_context(ctx, draft.forms), ctx.settings.bpmn_max_bytes)
-        except BpmnInvalid as exc:
-            problems += exc.problems
+        # each process deploy may start (several pools: each on its own)
+        for process_id in [pid for pid, _ in draft.processes] if len(draft.processes) > 1 else [None]:
+            try:
+                build_bundle(draft.files, _lint_context(ctx, draft.forms), ctx.settings.bpmn_max_bytes, process_id)
+            except BpmnInvalid as exc:
+                problems += [p for p in exc.problems if p not in problems]
     return problems
 
 
-def deploy_draft(ctx: Context, actor: Actor, draft_id: int, note: str) -> deploy_service.Deployed:
+def deploy_draft(ctx: Context, actor: Actor, draft_id: int, note: str,
+                 process_id: str | None = None) -> deploy_service.Deployed:
+    """Deploy the draft; ``process_id`` chooses the process to start when the draft has several."""
     draft = get_draft(ctx, actor, draft_id)
     form_problems = [p for p in validate_forms(draft.forms, draft.examples) if p.severity == "error"]
     if form_problems:
@@ -203,7 +225,7 @@ def deploy_draft(ctx: Context, actor: Actor, draft_id: int, note: str) -> deploy
     if not (note or "").strip():
         raise InvalidInput("say what changed in this version", field="note")
     result = deploy_service.deploy(ctx, {n: x.encode() for n, x in draft.files.items()}, actor, note.strip(),
-                                   lint=_lint_context(ctx, draft.forms))
+                                   process_id or None, lint=_lint_context(ctx, draft.forms))
     with ctx.uow() as uow:
         row = _own_draft(uow.session, actor, draft_id)
         row.base_version_id = result.version_id

@@ -130,7 +130,7 @@ def submit(ctx: Context, actor: Actor, task_id: int, data: dict, lang: str = "th
             raise Conflict("someone else has claimed this task")
         if instance.status not in ("running", "stalled"):
             raise Conflict(f"the workflow is {instance.status}")
-        key = (instance.version_id, task.form)
+        key = (ctx.settings.database_url, instance.version_id, task.form)  # version ids are per database
         schema = forms.cached_schema(key, lambda: instance.version.forms.get(task.form) if task.form else None)
         forms.validate(schema, data, lang, cache_key=key)
         _check_files(s, instance, data, lang)
