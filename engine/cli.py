@@ -149,6 +149,15 @@ def bpmn():
     """Work with BPMN files."""
 
 
+def _register_import() -> None:
+    from .cli_import import register
+
+    register(bpmn, _lang)
+
+
+_register_import()
+
+
 @bpmn.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="print the problems as JSON")

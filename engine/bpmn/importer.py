@@ -54,15 +54,18 @@ MESSAGES = {
     "to_user_task": ("งาน {kind} กลายเป็นงานของบุคคล (userTask)", "the {kind} became a user task"),
     "automated": ("{kind} ใช้ {impl} ซึ่ง slaflow ไม่มี: กลายเป็นงานที่บุคคลทำเองแล้วบันทึกผล",
                   "the {kind} used {impl}, which slaflow does not have: a person now does it and records it"),
-    "role": ("ผู้ทำงาน {source} → บทบาท {role}", "performer {source} → role {role}"),
+    "role": ("ผู้ทำงาน {source} → บทบาท {role}", "performer {source} → role {role_en}"),
     "role_guessed": ("ผู้ทำงาน {source} → บทบาท {role} (เดาจากชื่อ เลือกบทบาทอื่นได้)",
-                     "performer {source} → role {role} (guessed from the name; choose another if wrong)"),
-    "lane_renamed": ("ช่องทำงาน (lane) {old} → {new}", "lane {old} → {new}"),
+                     "performer {source} → role {role_en} (guessed from the name; choose another if wrong)"),
+    "lane_renamed": ("ช่องทำงาน (lane) {old} → {new}", "lane {old} → {new} ({new_en})"),
     "lanes_added": ("เพิ่มช่องทำงาน (lane) {lanes} และจัดตำแหน่งในภาพให้อยู่ในช่องของตน",
-                    "lanes {lanes} added, and the elements placed in their lanes in the picture"),
+                    "lanes {lanes} ({lanes_en}) added, and the elements placed in their lanes in the picture"),
     "form_stub": ("แบบฟอร์มเริ่มต้น {form}: {fields}", "form stub {form}: {fields}"),
     "form_key": ("แบบฟอร์มเดิม {key} อยู่นอกไฟล์ BPMN จึงอ่านไม่ได้: เพิ่มช่องข้อมูลในแบบฟอร์มเริ่มต้นเอง",
                  "the original form {key} is outside the BPMN file and cannot be read: add its fields to the stub"),
+    "start_form": ("แบบฟอร์มตอนเริ่ม {key} ไม่ได้ใช้: slaflow เริ่มงานด้วยหน่วยงาน กระบวนงาน และปีงบประมาณ "
+                   "ข้อมูลอื่นให้กรอกในงานแรก", "the start form {key} is not used: slaflow starts a workflow with "
+                   "the agency, the service process and the fiscal year; ask for the rest in the first task"),
     "condition": ("เงื่อนไข {old} → {new}", "condition {old} → {new}"),
     "condition_kept": ("เงื่อนไข {old} เขียนใหม่อัตโนมัติไม่ได้: เขียนเป็นนิพจน์ Python เช่น decision == \"approve\"",
                        "condition {old} could not be rewritten: write it as a Python expression, e.g. "
@@ -214,6 +217,9 @@ class _Job:
             source = _performer(task, lanes)
             role_of[task.get("id")] = self._role(source, task)
             self._make_user_task(task)
+        for start in process.iter(f"{B}startEvent"):
+            if _form_key(start) or start.find(f".//{CAMUNDA}formField") is not None:
+                self.note("start_form", start, todo=True, key=_form_key(start) or "camunda:formData")
         for event in process.iter(f"{B}timerEventDefinition"):
             self._timer(event)
         for call in process.iter(f"{B}callActivity"):
@@ -246,7 +252,7 @@ class _Job:
         if source not in self.roles_noted:
             self.roles_noted.add(source)
             guessed = source not in self.told and roles.role_for_lane(source) is None
-            self.note("role_guessed" if guessed else "role", None, source=source, role=LANE_NAME[role])
+            self.note("role_guessed" if guessed else "role", None, source=source, role=LANE_NAME[role], role_en=role)
         return role
 
     def _make_user_task(self, task) -> None:
@@ -480,7 +486,7 @@ class _Job:
                 lane_role[lane.get("id")] = role
                 if roles.role_for_lane(old) != role:
                     lane.set("name", LANE_NAME[role])
-                    self.note("lane_renamed", lane, old=old, new=LANE_NAME[role])
+                    self.note("lane_renamed", lane, old=old, new=LANE_NAME[role], new_en=role)
             member = {(r.text or "").strip(): lane for lane in lane_els for r in lane.findall(f"{B}flowNodeRef")}
             for task in nested:  # a task inside a sub-process: its role's lane, else its sub-process's lane
                 if task.get("id") in member:
@@ -512,7 +518,7 @@ class _Job:
         spec = [(f"Lane_{process.get('id')}_{role}", LANE_NAME[role],
                  [el.get("id") for el in members if lane_for.get(el.get("id")) == role]) for role in used]
         add_lanes(self.root, process, spec)
-        self.note("lanes_added", process, lanes=", ".join(LANE_NAME[r] for r in used))
+        self.note("lanes_added", process, lanes=", ".join(LANE_NAME[r] for r in used), lanes_en=", ".join(used))
 
     def _form(self, process, task) -> None:
         if _form_ref(task):

@@ -18,8 +18,8 @@ MIWG = REPO_ROOT.parent / "shared" / "bpmn-samples" / "miwg-reference"
 MIWG_FILES = sorted(MIWG.glob("*.bpmn"))
 
 
-def slaflow(*args, tmp_path: Path, lang="en"):
-    env = dict(os.environ, SLAFLOW_INSTANCE_DIR=str(tmp_path / "instance"), SLAFLOW_LANGUAGE=lang)
+def slaflow(*args, tmp_path: Path, lang="en", **env_extra):
+    env = dict(os.environ, SLAFLOW_INSTANCE_DIR=str(tmp_path / "instance"), SLAFLOW_LANGUAGE=lang, **env_extra)
     env.pop("SLAFLOW_DATABASE_URL", None)
     return subprocess.run([sys.executable, "-m", "web.cli", *args], capture_output=True, text=True, env=env,
                           cwd=REPO_ROOT, timeout=120)
@@ -131,3 +131,23 @@ def test_kpi_score_gives_what_the_scorecard_gives(tmp_path):
     body = json.loads(slaflow("kpi", "score", "service-standard-2558", "--input", str(results),
                               tmp_path=tmp_path).stdout)
     assert body["classification"]["code"] == "best_practice"
+
+
+def test_import_converts_writes_forms_and_the_result_deploys(tmp_path):
+    source = REPO_ROOT / "tests" / "data" / "camunda7_invoice.bpmn"
+    out, forms = tmp_path / "invoice.bpmn", tmp_path / "forms"
+    result = slaflow("bpmn", "import", str(source), "-o", str(out), "--forms-dir", str(forms), "--no-ask",
+                     "--role", "accounting=officer", "--role", "${approverGroups}=supervisor", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "condition ${approved} → approved" in result.stdout and "executable: deploy with" in result.stdout
+    assert "✗ Approve Invoice (Task_ApproveInvoice): the original form" in result.stdout  # left for a person
+    assert (forms / "imported" / "invoice" / "Task_ReviewInvoice.schema.json").is_file()
+    deployed = slaflow("deploy", str(out), "--note", "imported", tmp_path=tmp_path, SLAFLOW_FORMS_DIR=str(forms))
+    assert deployed.returncode == 0 and "invoice: deployed version 1" in deployed.stdout, deployed.stderr
+    thai = slaflow("bpmn", "import", str(source), "-o", str(out), "--forms-dir", str(forms), "--no-ask",
+                   "--role", "demo=boss", tmp_path=tmp_path, lang="th")
+    assert thai.returncode == 2 and "PERFORMER=ROLE" in thai.stderr  # a role that does not exist: said, nothing written
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text("<bpmn:definitions", encoding="utf-8")
+    refused = slaflow("bpmn", "import", str(broken), "--no-ask", tmp_path=tmp_path)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
