@@ -106,7 +106,8 @@ def test_camunda_invoice_runs_both_ways_with_the_roles_chosen(world):
     assert review["properties"]["reviewOutcome"]["x-enum-titles"] == ["Pay later", "Reject"]  # Camunda's form
     assert review["required"] == ["clarified"]  # read by the next gateway
     todo = {n["element_id"]: n["code"] for n in draft.import_notes if n["todo"]}
-    assert todo == {"Task_ApproveInvoice": "form_key", "Task_PrepareBankTransfer": "form_key"}
+    assert todo == {"Task_ApproveInvoice": "form_key", "Task_PrepareBankTransfer": "form_key",
+                    "StartEvent_InvoiceReceived": "start_form"}
     messages = " ".join(n["message_en"] for n in draft.import_notes)
     assert "ArchiveInvoiceService" in messages and "P7D" in messages
 
