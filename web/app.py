@@ -20,6 +20,7 @@ from . import (
     complaints,
     dashboard,
     designer,
+    designer_import,
     errors,
     filters,
     inbox,
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, ctx: context_mod.Context | None
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(operations.bp)
     app.register_blueprint(designer.bp)
+    app.register_blueprint(designer_import.bp)
     app.register_blueprint(central.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(records.bp)

@@ -136,7 +136,8 @@ def validate(draft_id: int):
 def deploy(draft_id: int):
     data = json_body()
     try:
-        result = design.deploy_draft(engine_context(), _actor(), draft_id, str(data.get("note") or ""))
+        result = design.deploy_draft(engine_context(), _actor(), draft_id, str(data.get("note") or ""),
+                                     str(data.get("process_id") or "") or None)
     except BpmnInvalid as exc:
         return jsonify(error=_("Not deployed: fix the problems first"), problems=_problems(exc.problems)), 422
     return jsonify(version=result.version, created=result.created, process_id=result.process_id,

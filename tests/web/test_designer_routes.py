@@ -116,3 +116,41 @@ def test_migrate_route(designer_client, world):
         assert uow.session.scalar(select(ProcessVersion.note).where(ProcessVersion.id == version_id)) == "เปลี่ยนชื่อ"
     assert client.get(f"/designer/versions/{version_id}/files/review_cycle.bpmn").status_code == 200
     assert client.get(f"/designer/versions/{version_id}/files/../../etc/passwd").status_code == 404
+
+
+def test_import_asks_the_roles_then_makes_a_draft_and_refuses_bad_input(app, designer_client, world):
+    import base64
+
+    from engine.config import REPO_ROOT
+
+    client = designer_client
+    invoice = (REPO_ROOT / "tests" / "data" / "camunda7_invoice.bpmn").read_bytes()
+    token = csrf_token(client, "/designer/")
+    page = client.post("/designer/import/", data={"csrf_token": token, "files": (io.BytesIO(invoice), "inv.bpmn")},
+                       content_type="multipart/form-data")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "accounting" in body and 'value="supervisor" selected' in body
+
+    def count():
+        with world.ctx.uow(write=False) as uow:
+            return len(uow.session.scalars(select(DesignDraft.id)).all())
+
+    before = count()
+    blob = base64.b64encode(invoice).decode()
+    for bad in ({"file_name": "inv.bpmn", "file_data": "***not base64***"},          # mangled in transit
+                {"file_name": ["a.bpmn", "b.bpmn"], "file_data": blob},              # names and files differ
+                {"file_name": "inv.bpmn", "file_data": blob, "performer": "demo", "role": "admin"},  # not a task role
+                {"file_name": "x.bpmn", "file_data": base64.b64encode(LAUGHS.encode()).decode()}):
+        r = client.post("/designer/import/convert", data={"csrf_token": token, **bad})
+        assert r.status_code == 303 and count() == before
+    assert client.post("/designer/import/", data={"csrf_token": token}).status_code == 303  # no file chosen
+    r = client.post("/designer/import/convert", data={"csrf_token": token, "file_name": "inv.bpmn", "file_data": blob,
+                                                      "performer": ["accounting", "demo"],
+                                                      "role": ["officer", "supervisor"], "default_role": "officer"})
+    assert r.status_code == 303 and count() == before + 1
+    edit = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "รายงานการนำเข้า" in edit and "approve-invoice.html" in edit
+    officer = app.test_client()
+    login(officer, "officer.a")
+    assert officer.post("/designer/import/", data={"csrf_token": csrf_token(officer, "/notifications")}).status_code \
+        == 403

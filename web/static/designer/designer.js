@@ -276,7 +276,8 @@
     busy = true;
     validate().then(function (errors) {
       if (errors) { busy = false; return; }
-      return post(cfg.deployUrl, { note: note }).then(function (res) {
+      var chosen = document.getElementById("deploy-process");
+      return post(cfg.deployUrl, { note: note, process_id: chosen ? chosen.value : null }).then(function (res) {
         busy = false;
         if (res.status === 200) {
           say((res.body.created ? M.deployed : M.unchanged) + " " + res.body.version, "ok");
