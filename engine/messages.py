@@ -54,6 +54,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the condition {expr} is JUEL (Camunda, Activiti); slaflow takes a Python expression on the task's "
               "data, here most likely: {python}",
     },
+    "condition_feel": {
+        "th": "เงื่อนไข {expr} เขียนด้วยภาษา FEEL ของ Camunda 8; slaflow ใช้นิพจน์ Python กับข้อมูลของงาน "
+              "เช่น {python}",
+        "en": "the condition {expr} is FEEL (Camunda 8); slaflow takes a Python expression on the task's "
+              "data, here most likely: {python}",
+    },
     "condition_xpath": {
         "th": "เงื่อนไข {expr} เขียนด้วย XPath ซึ่ง slaflow ไม่รองรับ; เขียนเป็นนิพจน์ Python กับข้อมูลของงาน "
               "เช่น decision == \"approve\"",

@@ -18,6 +18,7 @@ from .. import roles
 from ..runtime import SUPPORTED_TAGS, RestrictedEnvironment, bpmn_schema, check_timer_text
 from ..sandbox import check_script
 from ..schemas import unusable_patterns
+from . import foreign_expr
 from .problems import Problem
 
 NS = {
@@ -337,20 +338,14 @@ def _lint_scripts(el, tag: str, filename: str) -> list[Problem]:
     return out
 
 
-_JUEL = re.compile(r"^\s*[$#]\{(.*)\}\s*$", re.S)
-
-
 def _foreign_language(expr: str) -> tuple[str, str] | None:
-    """A condition written for another engine: JUEL (Camunda, Activiti: ``${approved}``) with the Python
-    it most likely means, or XPath (the BPMN default language), which has no equivalent here."""
-    found = _JUEL.match(expr)
-    if found:
-        body = found.group(1).strip()
-        python = re.sub(r"&&", " and ", re.sub(r"\|\|", " or ", body))
-        python = re.sub(r"(?<![=!<>])!(?!=)", " not ", python)
-        python = re.sub(r"\b(eq)\b", "==", re.sub(r"\b(ne)\b", "!=", python))
-        python = re.sub(r"\bnull\b", "None", re.sub(r"\btrue\b", "True", re.sub(r"\bfalse\b", "False", python)))
-        return "condition_juel", re.sub(r"\s+", " ", python).strip()
+    """A condition written for another engine: JUEL (Camunda 7, Activiti: ``${approved}``) or FEEL
+    (Camunda 8: ``=approved``) with the Python it most likely means, or XPath (the BPMN default
+    language), which has no equivalent here. (``slaflow bpmn import`` rewrites them.)"""
+    kind = foreign_expr.dialect(expr)
+    if kind is not None:
+        rewritten = foreign_expr.to_python(expr)
+        return f"condition_{kind}", rewritten.python if rewritten else 'decision == "approve"'
     stripped = expr.strip()
     if stripped.startswith(("/", "bpmn:", "getDataObject(")) or "bpmn:getDataObject" in stripped:
         return "condition_xpath", ""

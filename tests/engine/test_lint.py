@@ -145,6 +145,10 @@ def test_conditions_of_other_engines_are_explained_with_their_python():
     assert "JUEL" in problems["condition_juel"].message("th") and "amount > 1000" in problems["condition_juel"].message("th")
     assert "XPath" in problems["condition_xpath"].message("th")
     assert "script_invalid" not in problems  # not a bare "syntax error"
+    feel = juel.replace("${approved &amp;&amp; amount &gt; 1000}", '= status = "paid" and not(late)')
+    problems = {p.code: p for p in lint(feel) if p.severity == "error"}
+    assert problems["condition_feel"].params["python"] == 'status == "paid" and not (late)'
+    assert "FEEL" in problems["condition_feel"].message("en")
 
 
 def test_a_process_not_executable_still_shows_its_other_problems():
