@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
@@ -20,9 +21,22 @@ from .params import int_arg, json_body
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")
 MODDLE = Path(__file__).parent / "static" / "designer" / "spiffworkflow.json"
-TIMER_EXAMPLES = ["report_due(fiscal_year, 6)", "report_due(fiscal_year, 9)", "report_due(fiscal_year, 12)",
-                  "round_opens(fiscal_year, 6)", "working_days_from_now(5)", "working_hours_from_now(8)",
-                  '"2026-04-10T23:59:59+07:00"']
+#: what the version comparison calls each property of an element
+PROP_LABELS = {
+    "type": _l("Type"), "name": _l("Name"), "attr": _l("Attribute"), "lane": _l("Lane (role)"),
+    "documentation": _l("Documentation"), "source": _l("From"), "target": _l("To"), "condition": _l("Condition"),
+    "timer": _l("Timer"), "script": _l("Script"), "form": _l("Form"), "property": _l("Property"),
+    "instructions": _l("Instructions for the user"), "preScript": _l("Script before the task"),
+    "postScript": _l("Script after the task"), "handler": _l("Handler"), "loop": _l("Repetition"),
+}
+#: examples under a timer's expression, by the kind of timer
+TIMER_EXAMPLES = {
+    "timeDate": ["report_due(fiscal_year, 6)", "report_due(fiscal_year, 9)", "report_due(fiscal_year, 12)",
+                 "round_opens(fiscal_year, 6)", "working_days_from_now(5)", "working_hours_from_now(8)",
+                 '"2026-04-10T23:59:59+07:00"'],
+    "timeDuration": ['"PT2H"', '"P5D"', '"P1M"'],
+    "timeCycle": ['"R3/P1D"', '"R/P7D"', '"R5/PT12H"'],
+}
 
 
 def _lang() -> str:
@@ -99,8 +113,16 @@ def edit(draft_id: int):
             "scriptHelp": _("No imports, no names starting with _, at most a second of run time."),
             "condition": _("Condition"),
             "conditionHelp": _("A Python expression over the task data, e.g. decision == \"approve\""),
-            "timer": _("Date expression"),
-            "timerHelp": _("A Python expression giving an ISO 8601 date; quote literal dates. Helpers below."),
+            "timer": _("Timer expression"), "timerKind": _("The timer fires"),
+            "timerDate": _("on a date"), "timerDuration": _("after a duration"),
+            "timerCycle": _("repeatedly (a cycle)"),
+            "timerHelps": {
+                "timeDate": _("A Python expression giving an ISO 8601 date; quote literal dates. Helpers below."),
+                "timeDuration": _("A Python expression giving an ISO 8601 duration, e.g. \"P5D\" (5 days) or "
+                                  "\"PT2H\" (2 hours), counted from when the timer starts."),
+                "timeCycle": _("A Python expression giving an ISO 8601 repetition, e.g. \"R3/P1D\" (3 times, "
+                               "a day apart) or \"R/P7D\" (every week while the task is open)."),
+            },
             "interrupting": _("Interrupting"),
             "interruptingHelp": _("When on, the task is cancelled when the timer fires; "
                                   "off keeps it open (a reminder)."),
@@ -151,7 +173,7 @@ def version(version_id: int):
     ctx = engine_context()
     return render_template("designer/version.html", version=design.version(ctx, actor, version_id),
                            diff=design.diff(ctx, actor, version_id),
-                           candidates=migration.preview(ctx, actor, version_id))
+                           candidates=migration.preview(ctx, actor, version_id), prop_labels=PROP_LABELS)
 
 
 @bp.route("/versions/<int:version_id>/files/<path:name>")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from .. import audit
 from ..actors import Actor, require
 from ..bpmn.bundle import build_bundle, check_files
-from ..bpmn.lint import NS, check_form, form_reference
+from ..bpmn.lint import NS, check_form
 from ..bpmn.loader import load_bpmn
 from ..bpmn.problems import Problem
 from ..context import Context
@@ -286,36 +286,75 @@ def version_file(ctx: Context, actor: Actor, version_id: int, name: str) -> str:
         return pv.sources[name]
 
 
+_SKIP = {"laneSet", "extensionElements", "timerEventDefinition", "conditionExpression", "timeDate",
+         "timeDuration", "timeCycle", "script", "incoming", "outgoing", "flowNodeRef", "documentation",
+         "multiInstanceLoopCharacteristics", "standardLoopCharacteristics", "loopCardinality",
+         "completionCondition", "properties", "property"}
+
+
 def _elements(sources: dict) -> dict[str, dict]:
-    """Element id -> what matters about it (type, name, form, handler, timer, condition, script)."""
+    """Element id -> every property that decides what it does: its type, attributes (name, default flow,
+    interrupting, called process ...), lane, documentation, timer (kind and expression), condition,
+    script, form, instructions, pre/post scripts, handler and its parameters, loop."""
     out = {}
     for xml in sources.values():
         root = etree.fromstring(xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True))
         for process in root.iterfind(".//bpmn:process", NS):
+            lane_of = {(ref.text or "").strip(): lane.get("name") or lane.get("id")
+                       for lane in process.iterfind(".//bpmn:lane", NS)
+                       for ref in lane.iterfind("bpmn:flowNodeRef", NS)}
             for el in process.iter():
                 if not isinstance(el.tag, str) or not el.get("id"):
                     continue
                 tag = etree.QName(el).localname
-                if tag in ("laneSet", "extensionElements", "timerEventDefinition", "conditionExpression",
-                           "timeDate", "timeDuration", "timeCycle", "script"):
+                if tag in _SKIP:
                     continue
-                facts = {"type": tag, "name": el.get("name") or ""}
-                if tag == "sequenceFlow":
-                    facts.update(source=el.get("sourceRef"), target=el.get("targetRef"),
-                                 condition=(el.findtext("bpmn:conditionExpression", "", NS) or "").strip())
-                form = form_reference(el) if tag == "userTask" else ""
-                if form:
-                    facts["form"] = form
-                timer = el.find(".//bpmn:timerEventDefinition", NS)
-                if timer is not None:
-                    facts["timer"] = " ".join((t.text or "").strip() for t in timer)
-                op = el.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NS)
-                if op is not None:
-                    facts["handler"] = op.get("id")
-                if tag == "scriptTask":
-                    facts["script"] = (el.findtext("bpmn:script", "", NS) or "").strip()
-                out[el.get("id")] = facts
+                out[el.get("id")] = _facts(el, tag, lane_of)
     return out
+
+
+def _facts(el, tag: str, lane_of: dict[str, str]) -> dict:
+    facts = {"type": tag, "name": el.get("name") or ""}
+    for attr, value in el.attrib.items():
+        key = etree.QName(attr).localname
+        if key in ("sourceRef", "targetRef"):
+            facts[key[:-3]] = value  # a flow's ends
+        elif key not in ("id", "name"):
+            facts[f"attr:{key}"] = value
+    if el.get("id") in lane_of:
+        facts["lane"] = lane_of[el.get("id")]
+    doc = (el.findtext("bpmn:documentation", "", NS) or "").strip()
+    if doc:
+        facts["documentation"] = doc
+    if tag == "sequenceFlow":
+        facts["condition"] = (el.findtext("bpmn:conditionExpression", "", NS) or "").strip()
+    timer = el.find(".//bpmn:timerEventDefinition", NS)
+    if timer is not None:
+        for part in timer:
+            if isinstance(part.tag, str):
+                facts[f"timer:{etree.QName(part).localname}"] = (part.text or "").strip()
+    if tag == "scriptTask":
+        facts["script"] = (el.findtext("bpmn:script", "", NS) or "").strip()
+    ext = el.find("bpmn:extensionElements", NS)
+    if ext is not None:
+        for prop in ext.iterfind("spiffworkflow:properties/spiffworkflow:property", NS):
+            facts["form" if prop.get("name") == "formJsonSchemaFilename" else f"property:{prop.get('name')}"] = \
+                prop.get("value") or ""
+        for name in ("instructionsForEndUser", "preScript", "postScript"):
+            text = (ext.findtext(f"spiffworkflow:{name}", "", NS) or "").strip()
+            if text:
+                facts["instructions" if name == "instructionsForEndUser" else name] = text
+        op = ext.find("spiffworkflow:serviceTaskOperator", NS)
+        if op is not None:
+            facts["handler"] = op.get("id")
+            for param in op.iterfind(".//spiffworkflow:parameter", NS):
+                facts[f"handler:{param.get('id')}"] = param.get("value") or ""
+    loop = el.find("bpmn:multiInstanceLoopCharacteristics", NS)
+    if loop is not None:
+        facts["loop"] = " ".join(filter(None, ["sequential" if loop.get("isSequential") == "true" else "parallel",
+                                                (loop.findtext("bpmn:loopCardinality", "", NS) or "").strip(),
+                                                (loop.findtext("bpmn:completionCondition", "", NS) or "").strip()]))
+    return facts
 
 
 def diff(ctx: Context, actor: Actor, version_id: int, against_id: int | None = None) -> dict:
@@ -337,8 +376,10 @@ def diff(ctx: Context, actor: Actor, version_id: int, against_id: int | None = N
         "from": old.version if old else None, "to": new.version,
         "added": sorted((i, b[i]["type"], b[i]["name"]) for i in set(b) - set(a)),
         "removed": sorted((i, a[i]["type"], a[i]["name"]) for i in set(a) - set(b)),
-        "changed": sorted((i, b[i]["type"], b[i]["name"], sorted(k for k in set(a[i]) | set(b[i])
-                                                                  if a[i].get(k) != b[i].get(k)))
+        # each changed property with its value before and after
+        "changed": sorted((i, b[i]["type"], b[i]["name"], [(k, a[i].get(k, ""), b[i].get(k, ""))
+                                                           for k in sorted(set(a[i]) | set(b[i]))
+                                                           if a[i].get(k) != b[i].get(k)])
                           for i in set(a) & set(b) if a[i] != b[i]),
         "forms_changed": forms_changed,
     }

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from lxml import etree
 from sqlalchemy import select
 
 from engine.errors import BpmnInvalid, Conflict, Forbidden, InvalidInput, NotFound
@@ -70,7 +71,7 @@ def test_draft_from_version_validate_fix_and_deploy(world, designer):
     assert (result.version, result.created) == (2, True)
     diff = design.diff(ctx, designer, result.version_id)
     assert diff["from"] == 1 and ("extra", "userTask", "งานเพิ่ม") in diff["added"]
-    assert any(c[0] == "flow_start" and c[3] == ["target"] for c in diff["changed"])
+    assert any(c[0] == "flow_start" and [k for k, _, _ in c[3]] == ["target"] for c in diff["changed"])
     assert diff["forms_changed"] == ["sla/extra.schema.json"]
     # running instances stay on their version; new ones start on v2 with the new first task
     iid = instances.start(ctx, ADMIN, REVIEW, world.agency_a, "บริการใหม่", 2569)
@@ -131,3 +132,26 @@ def test_migration_preview_and_all_or_nothing(world, designer):
         names = [t.bpmn_id for t in uow.session.scalars(select(HumanTask).where(
             HumanTask.instance_id == at_a, HumanTask.status == "open"))]
     assert names == ["C"]
+
+
+def test_version_comparison_lists_every_changed_property_with_both_values(world):
+    ctx, designer = world.ctx, world.actor("designer")
+    draft_id = design.new_draft(ctx, designer, version_id=world.deployed.version_id)
+    draft = design.get_draft(ctx, designer, draft_id)
+    [(name, xml)] = draft.files.items()
+    root = etree.fromstring(xml.encode())
+    task = next(t for t in root.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}userTask"))
+    instructions = task.find(".//{http://spiffworkflow.org/bpmn/schema/1.0/core}instructionsForEndUser")
+    if instructions is None:
+        ext = task.find("{http://www.omg.org/spec/BPMN/20100524/MODEL}extensionElements")
+        instructions = etree.SubElement(ext, "{http://spiffworkflow.org/bpmn/schema/1.0/core}instructionsForEndUser")
+    before = instructions.text or ""
+    instructions.text = "แนบสำเนาบัตรประชาชนทุกครั้ง"
+    task.set("name", "ตรวจเอกสารและสำเนา")
+    design.save_draft(ctx, designer, draft_id, {name: etree.tostring(root, encoding="unicode")}, draft.forms,
+                      draft.examples)
+    result = design.deploy_draft(ctx, designer, draft_id, "คำแนะนำใหม่")
+    [changed] = [c for c in design.diff(ctx, designer, result.version_id)["changed"] if c[0] == task.get("id")]
+    props = {key: (old, new) for key, old, new in changed[3]}
+    assert props["instructions"] == (before, "แนบสำเนาบัตรประชาชนทุกครั้ง")
+    assert props["name"][1] == "ตรวจเอกสารและสำเนา"

@@ -14,15 +14,45 @@
       var canvas = viewer.get("canvas");
       var registry = viewer.get("elementRegistry");
       canvas.zoom("fit-viewport");
+      var current = [];
       diagram.process_ids.forEach(function (pid) {
         var states = cfg.states[pid] || {};
         Object.keys(states).forEach(function (id) {
-          if (registry.get(id)) canvas.addMarker(id, "state-" + states[id]);
+          if (!registry.get(id)) return;
+          canvas.addMarker(id, "state-" + states[id]);
+          if (states[id] === "current") current.push(registry.get(id));
         });
       });
+      readable(canvas, current);
       document.getElementById("diagram").setAttribute("data-rendered", diagram.file);
     }).catch(function (err) {
       document.getElementById("diagram").textContent = String(err && err.message || err);
+    });
+  }
+
+  /* a long diagram fitted into the box is too small to read (stage 3 is many rounds wide): never below
+     MIN_ZOOM; the view then centres on where the workflow waits, and can be dragged or zoomed */
+  var MIN_ZOOM = 0.75;
+  function readable(canvas, current) {
+    if (canvas.zoom() >= MIN_ZOOM) return;
+    var box = canvas.viewbox(), focus = current[0], cx, cy;
+    if (focus) {
+      cx = focus.x + focus.width / 2; cy = focus.y + focus.height / 2;
+    } else {  // the start of the diagram
+      cx = box.inner.x + box.outer.width / (2 * MIN_ZOOM); cy = box.inner.y + box.inner.height / 2;
+    }
+    canvas.zoom(MIN_ZOOM);
+    var vb = canvas.viewbox();
+    canvas.viewbox({ x: cx - vb.width / 2, y: cy - vb.height / 2, width: vb.width, height: vb.height });
+  }
+  var zoomBar = document.getElementById("diagram-zoom");
+  if (zoomBar) {
+    zoomBar.addEventListener("click", function (e) {
+      var step = e.target.getAttribute("data-zoom");
+      if (!step) return;
+      var canvas = viewer.get("canvas");
+      if (step === "fit") canvas.zoom("fit-viewport", "auto");
+      else canvas.zoom(Math.max(0.2, Math.min(3, canvas.zoom() * (step === "in" ? 1.25 : 0.8))));
     });
   }
 

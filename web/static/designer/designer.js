@@ -8,7 +8,11 @@
   var names = cfg.order || Object.keys(files).sort();
   var current = null, dirty = false, busy = false;
   var statusNode = document.getElementById("designer-status");
-  var modeler = new window.BpmnJS({ container: "#canvas", moddleExtensions: { spiffworkflow: cfg.moddle } });
+  var modeler = new window.BpmnJS({ container: "#canvas", moddleExtensions: { spiffworkflow: cfg.moddle },
+                                     additionalModules: window.slaflowTranslate ? [window.slaflowTranslate.module] : [] });
+  var tr = window.slaflowTranslate ? window.slaflowTranslate.translate : function (t) { return t; };
+  // "bpmn:UserTask" -> "User task" (the modeler's own name, then in Thai)
+  function typeName(type) { var words = type.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase(); return tr(words.charAt(0).toUpperCase() + words.slice(1)); }
   var S = "spiffworkflow:";
 
   function say(text, kind) { statusNode.textContent = text; statusNode.className = "form-status " + (kind || ""); }
@@ -72,8 +76,10 @@
     var p = props && (props.properties || []).filter(function (x) { return x.name === "formJsonSchemaFilename"; })[0];
     return p ? p.value : "";
   }
+  var fieldSeq = 0;
   function field(label, control, help) {
-    var box = el("div", { "class": "field" }, [el("label", { text: label }), control]);
+    if (!control.id) control.id = "panel-field-" + (++fieldSeq);
+    var box = el("div", { "class": "field" }, [el("label", { text: label, "for": control.id }), control]);
     if (help) box.appendChild(el("p", { "class": "help", text: help }));
     panel.appendChild(box);
     return control;
@@ -107,7 +113,7 @@
     var modeling = modeler.get("modeling"), moddle = modeler.get("moddle");
     if (!element) { panel.appendChild(el("p", { "class": "muted", text: M.selectSomething })); return; }
     var bo = element.businessObject, type = bo.$type.replace("bpmn:", "");
-    panel.appendChild(el("h3", { text: type + " · " + bo.id }));
+    panel.appendChild(el("h3", { text: typeName(type) + " · " + bo.id }));
     field(M.name, input(bo.name, function (v) { modeling.updateLabel(element, v); }));
     if (type === "Lane") {
       field(M.role, select(cfg.laneNames.map(function (n) { return [n, n]; }), bo.name,
@@ -159,16 +165,31 @@
     }
     var timer = (bo.eventDefinitions || []).filter(function (d) { return d.$type === "bpmn:TimerEventDefinition"; })[0];
     if (timer) {
-      var expr = field(M.timer, input(bodyOf(timer.timeDate), function (v) {
-        modeling.updateModdleProperties(element, timer, { timeDate: moddle.create("bpmn:FormalExpression", { body: v }), timeDuration: undefined, timeCycle: undefined });
-      }), M.timerHelp);
-      var helpers = el("div", { "class": "helpers" });
-      cfg.timerExamples.forEach(function (example) {
-        var b = el("button", { type: "button", "class": "small secondary", text: example });
-        b.addEventListener("click", function () { expr.value = example; expr.dispatchEvent(new Event("change")); });
-        helpers.appendChild(b);
-      });
+      // a date (a due date, a report date), a duration (after so long) or a cycle (every so often)
+      var kind = timer.timeCycle ? "timeCycle" : (timer.timeDuration ? "timeDuration" : "timeDate");
+      var kinds = [["timeDate", M.timerDate], ["timeDuration", M.timerDuration], ["timeCycle", M.timerCycle]];
+      var exprBox, helpers = el("div", { "class": "helpers" });
+      function setTimer(which, body) {
+        var props = { timeDate: undefined, timeDuration: undefined, timeCycle: undefined };
+        props[which] = moddle.create("bpmn:FormalExpression", { body: body });
+        modeling.updateModdleProperties(element, timer, props);
+      }
+      function showHelpers() {
+        helpers.innerHTML = "";
+        (cfg.timerExamples[kind] || []).forEach(function (example) {
+          var b = el("button", { type: "button", "class": "small secondary", text: example });
+          b.addEventListener("click", function () { exprBox.value = example; exprBox.dispatchEvent(new Event("change")); });
+          helpers.appendChild(b);
+        });
+        exprHelp.textContent = M.timerHelps[kind];
+      }
+      field(M.timerKind, select(kinds, kind, function (v) {
+        kind = v; setTimer(kind, exprBox.value); showHelpers();
+      }));
+      exprBox = field(M.timer, input(bodyOf(timer[kind]), function (v) { setTimer(kind, v); }), M.timerHelps[kind]);
+      var exprHelp = exprBox.parentNode.querySelector(".help") || el("p", { "class": "help" });
       panel.appendChild(helpers);
+      showHelpers();
       if (type === "BoundaryEvent") {
         var cancel = el("input", { type: "checkbox" });
         cancel.checked = bo.cancelActivity !== false;
