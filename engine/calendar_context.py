@@ -75,19 +75,47 @@ def current() -> CalendarContext:
 _SESSION_KEY = "slaflow_work_calendar"
 
 
+#: database URL -> (revision token, calendar): the calendar as last read, kept while its token stays
+_KEPT: dict[str, tuple[str, WorkCalendar]] = {}
+
+
 def load_calendar(session: Session, fresh: bool = False) -> WorkCalendar:
-    """The working-day calendar as the database has it, read once per unit of work (a step computes
-    lateness, due dates and reminders from the same calendar)."""
+    """The working-day calendar as the database has it, once per unit of work (a step computes lateness,
+    due dates and reminders from the same calendar). The days are read again only when the calendar's
+    revision token has changed (every change of a day changes it, by trigger, and a token is random, so
+    a change rolled back never matches a later one)."""
     from sqlalchemy import select
 
     from .models import CalendarDay
 
     if not fresh and _SESSION_KEY in session.info:
         return session.info[_SESSION_KEY]
-    calendar = WorkCalendar(dict(session.execute(select(CalendarDay.day, CalendarDay.working)).all()))
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # as an ORM query would: a day changed in this unit is in the table, its token moved
+    conn = session.connection()
+    token = conn.execute(_token_query()).scalar() or ""
+    where = str(conn.engine.url)
+    kept = _KEPT.get(where)
+    if kept is not None and kept[0] == token and token and not fresh:
+        calendar = kept[1]
+    else:
+        calendar = WorkCalendar(dict(session.execute(select(CalendarDay.day, CalendarDay.working)).all()))
+        if token:
+            _KEPT[where] = (token, calendar)
     session.info[_SESSION_KEY] = calendar
     _forget_on_change()
     return calendar
+
+
+@lru_cache(maxsize=1)
+def _token_query():
+    """Built once: a Core statement on the connection costs a fraction of an ORM query."""
+    from sqlalchemy import select
+
+    from .models import CalendarRevision
+
+    table = CalendarRevision.__table__
+    return select(table.c.token).where(table.c.id == 1)
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ from .records import AuditChain, AuditEvent, LoginFailure, Notification  # noqa:
 from .scoring import KpiScheme, KpiScore, ScoreCorrection  # noqa: F401
 from .timekeeping import (  # noqa: F401
     CalendarDay,
+    CalendarRevision,
     Deadline,
     Incident,
     RecomputeJob,

@@ -85,6 +85,16 @@ class CalendarDay(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class CalendarRevision(Base):
+    """One row whose token changes (by database trigger) with every change of ``calendar_day``: a process
+    keeps the calendar in memory while the token stays the same."""
+
+    __tablename__ = "calendar_revision"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_calendar_revision_one_row"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64))
+
+
 class ReportingMilestone(Base):
     """A date of an evaluator's reporting calendar for a fiscal year, as the evaluator set it (the
     calendars and their default dates are declared by the workflow glue)."""
