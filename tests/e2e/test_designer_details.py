@@ -74,3 +74,17 @@ def test_a_long_stage_diagram_is_readable_where_the_workflow_waits(live_server, 
     assert frame["x"] <= current["x"] + current["width"] / 2 <= frame["x"] + frame["width"]  # where it waits
     page.click("[data-zoom=fit]")
     assert _scale(page) < 0.74
+
+
+def test_designer_pages_have_no_serious_accessibility_violation(live_server, page):
+    from tests.e2e.test_citizen_journey import _axe
+
+    login(page, live_server, "designer")
+    page.goto(live_server + "/designer/")
+    assert _axe(page) == []  # axe-core: no serious or critical violation
+    page.click("[data-testid=edit-version-sla_lifecycle-1]")
+    page.wait_for_selector("#canvas[data-file='sla_lifecycle.bpmn']")
+    page.evaluate("() => { const m = window.slaflowDesigner.modeler;"
+                  " m.get('selection').select(m.get('elementRegistry').get('select_process')); }")
+    found = _axe(page)
+    assert found == [], found

@@ -217,18 +217,6 @@
     draw(true);
   }
 
-  function enhanceAll(root) {
-    (root.querySelectorAll ? root.querySelectorAll("input[type=date]") : []).forEach(enhance);
-  }
   window.SlaDate = { enhance: enhance, parseTyped: parseTyped };
-  function start() {
-    enhanceAll(document);
-    new MutationObserver(function (changes) {
-      changes.forEach(function (c) { c.addedNodes.forEach(function (n) {
-        if (n.nodeType !== 1) return;
-        if (n.matches && n.matches("input[type=date]")) enhance(n); else enhanceAll(n);
-      }); });
-    }).observe(document.body, { childList: true, subtree: true });
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+  window.slaEnhance("input[type=date]", enhance);
 })();

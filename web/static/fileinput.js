@@ -33,17 +33,5 @@
     input.addEventListener("change", show);
     show();
   }
-  function enhanceAll(root) {
-    (root.querySelectorAll ? root.querySelectorAll("input[type=file]") : []).forEach(enhance);
-  }
-  function start() {
-    enhanceAll(document);
-    new MutationObserver(function (changes) {
-      changes.forEach(function (c) { c.addedNodes.forEach(function (n) {
-        if (n.nodeType !== 1) return;
-        if (n.matches && n.matches("input[type=file]")) enhance(n); else enhanceAll(n);
-      }); });
-    }).observe(document.body, { childList: true, subtree: true });
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+  window.slaEnhance("input[type=file]", enhance);
 })();
