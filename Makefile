@@ -75,7 +75,8 @@ run: venv assets run-deps
 	@echo ""
 	@echo "slaflow is running at http://$${SLAFLOW_HOST:-127.0.0.1}:$${SLAFLOW_PORT:-5000}/"
 	@echo "demo logins (password: slaflow-demo): officer.dlt, supervisor.dlt, officer.dopa, supervisor.dopa,"
-	@echo "  officer.cmpho, supervisor.cmpho, designer, central, admin"
+	@echo "  officer.cmpho, supervisor.cmpho, designer, central, admin; and officer.<code> / supervisor.<code>"
+	@echo "  for the 27 other agencies (e.g. officer.rd, supervisor.sso-kk)"
 	@echo "press Ctrl+C to stop"
 	@trap 'kill $$(cat var/scheduler.pid) 2>/dev/null; rm -f var/scheduler.pid' EXIT INT TERM; \
 	  $(PY) -m web.cli run
