@@ -224,10 +224,12 @@ def test_working_days_between_counts_what_walking_the_days_counts(start, span, c
 def test_the_calendar_kept_in_memory_follows_every_change_whoever_writes_it(any_ctx):
     """Read once and kept while the revision token stays; any change of a day (through the service or
     straight in SQL), and a change rolled back, is seen at the next unit of work."""
-    from sqlalchemy import text
+    from sqlalchemy import delete, insert
 
     from engine.calendar_context import load_calendar
+    from engine.models import CalendarDay
 
+    table = CalendarDay.__table__
     day = date(2027, 3, 3)  # a Wednesday
 
     def working() -> bool:
@@ -240,13 +242,12 @@ def test_the_calendar_kept_in_memory_follows_every_change_whoever_writes_it(any_
     with any_ctx.uow(write=False) as uow:
         assert load_calendar(uow.session) is first  # nothing changed: not read again
     with any_ctx.uow() as uow:
-        uow.session.execute(text("INSERT INTO calendar_day (day, working, reason, created_at) "
-                                 "VALUES (:d, :w, 'ปิดสำนักงาน', :t)"),
-                            {"d": day, "w": False, "t": datetime.now(timezone.utc)})
+        uow.session.execute(insert(table).values(day=day, working=False, reason="ปิดสำนักงาน",
+                                                 created_at=datetime.now(timezone.utc)))  # plain SQL, no service
         uow.commit()
     assert not working()
     with any_ctx.uow() as uow:
-        uow.session.execute(text("DELETE FROM calendar_day WHERE day = :d"), {"d": day})
+        uow.session.execute(delete(table).where(table.c.day == day))
         assert load_calendar(uow.session).is_working_day(day)  # its own change, not committed
     assert not working()  # the delete was rolled back: the calendar read inside it is not kept
     calendars.remove_day(any_ctx, ADMIN, day)
