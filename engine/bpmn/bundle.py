@@ -90,6 +90,19 @@ def _files_for(called: set, defined: dict[str, str], trees: dict) -> set[str]:
     return out
 
 
+def startable(trees) -> list[tuple[str, str]]:
+    """(id, name) of the executable processes that no call activity of these trees calls: what a
+    deploy of them may start."""
+    found, called = [], set()
+    for tree in trees:
+        root = tree.getroot() if hasattr(tree, "getroot") else tree
+        for process in root.findall(f"{B}process"):
+            if process.get("isExecutable") == "true":
+                found.append((process.get("id"), process.get("name") or process.get("id")))
+            called |= {call.get("calledElement") for call in process.iter(f"{B}callActivity")}
+    return [(pid, name) for pid, name in found if pid not in called]
+
+
 def build_bundle(files: dict[str, bytes], ctx: LintContext, max_bytes: int, process_id: str | None = None) -> Bundle:
     """Load, lint and parse; raise BpmnInvalid with every error found, or return the bundle."""
     results = check_files(files, ctx, max_bytes)
@@ -98,15 +111,10 @@ def build_bundle(files: dict[str, bytes], ctx: LintContext, max_bytes: int, proc
         raise BpmnInvalid(errors)
     warnings = [p for ps in results.values() for p in ps if p.severity != "error"]
     trees = {name: load_bpmn(data, name, max_bytes) for name, data in files.items()}
-    executable, called, names = [], set(), {}
-    for tree in trees.values():
-        for process in tree.getroot().findall(f"{B}process"):
-            if process.get("isExecutable") == "true":
-                executable.append(process.get("id"))
-                names[process.get("id")] = process.get("name") or process.get("id")
-            for call in process.iter(f"{B}callActivity"):
-                called.add(call.get("calledElement"))
-    top = [p for p in executable if p not in called]
+    names = {p.get("id"): p.get("name") or p.get("id") for t in trees.values()
+             for p in t.getroot().findall(f"{B}process") if p.get("isExecutable") == "true"}
+    executable = list(names)
+    top = [pid for pid, _ in startable(trees.values())]
     if process_id is None:
         if len(top) != 1:
             raise BpmnInvalid([Problem.file("ambiguous_process", ", ".join(files),

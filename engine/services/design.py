@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..actors import Actor, require
-from ..bpmn.bundle import build_bundle, check_files
+from ..bpmn.bundle import build_bundle, check_files, startable
 from ..bpmn.lint import NS, check_form
 from ..bpmn.loader import load_bpmn
 from ..bpmn.problems import Problem
@@ -73,33 +73,30 @@ def list_drafts(ctx: Context, actor: Actor) -> list[DraftView]:
         return [_view(uow.session, d) for d in rows]
 
 
-def _view(s, d: DesignDraft) -> DraftView:
+def _view(s, d: DesignDraft, whole: bool = False) -> DraftView:
+    """The draft as shown; ``whole`` also reads which processes its files may start (a list of drafts
+    does not need it)."""
     base = s.get(ProcessVersion, d.base_version_id) if d.base_version_id else None
     pid = s.get(ProcessDefinition, base.definition_id).process_id if base else ""
     return DraftView(d.id, d.title, dict(d.files), dict(d.forms), dict(d.examples or {}),
                      base.version if base else None, pid, d.updated_at, tuple(d.import_notes or ()),
-                     tuple(_startable(d.files)))
+                     tuple(_startable(d.files)) if whole else ())
 
 
 def _startable(files: dict) -> list[tuple[str, str]]:
-    """(id, name) of the executable processes of the files that no call activity of them calls."""
-    found, called = [], set()
+    trees = []
     for name, xml in files.items():
         try:
-            root = load_bpmn(xml, name).getroot()
+            trees.append(load_bpmn(xml, name))
         except BpmnInvalid:
             continue
-        for process in root.iter(f"{{{NS['bpmn']}}}process"):
-            if process.get("isExecutable") == "true":
-                found.append((process.get("id"), process.get("name") or process.get("id")))
-            called |= {c.get("calledElement") for c in process.iter(f"{{{NS['bpmn']}}}callActivity")}
-    return [(pid, name) for pid, name in found if pid not in called]
+    return startable(trees)
 
 
 def get_draft(ctx: Context, actor: Actor, draft_id: int) -> DraftView:
     require(actor, DESIGNER, what="edit process diagrams")
     with ctx.uow(write=False) as uow:
-        return _view(uow.session, _own_draft(uow.session, actor, draft_id))
+        return _view(uow.session, _own_draft(uow.session, actor, draft_id), whole=True)
 
 
 def _form_example(ctx: Context, ref: str) -> dict:
