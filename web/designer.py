@@ -39,11 +39,11 @@ TIMER_EXAMPLES = {
 }
 
 
-def _lang() -> str:
+def ui_lang() -> str:
     return "en" if str(get_locale() or "th").startswith("en") else "th"
 
 
-def _actor():
+def designer_actor():
     actor = current_user.actor
     if not (actor.has(DESIGNER) or actor.has("admin")):
         raise Forbidden("designers only")
@@ -51,13 +51,13 @@ def _actor():
 
 
 def _problems(problems) -> list[dict]:
-    return [p.to_dict(_lang()) for p in problems]
+    return [p.to_dict(ui_lang()) for p in problems]
 
 
 @bp.route("/")
 @login_required
 def index():
-    actor = _actor()
+    actor = designer_actor()
     ctx = engine_context()
     return render_template("designer/index.html", drafts=design.list_drafts(ctx, actor),
                            versions=design.versions(ctx, actor))
@@ -66,7 +66,7 @@ def index():
 @bp.route("/drafts", methods=["POST"])
 @login_required
 def create():
-    actor = _actor()
+    actor = designer_actor()
     ctx = engine_context()
     uploads = [f for f in request.files.getlist("files") if f and f.filename]
     try:
@@ -78,7 +78,7 @@ def create():
                                         version_id=int_arg(request.form.get("version_id")))
     except BpmnInvalid as exc:
         for p in exc.problems:
-            flash(f"{p.where()}: {p.message(_lang())}", "error")
+            flash(f"{p.where()}: {p.message(ui_lang())}", "error")
         return redirect(url_for("designer.index")), 303
     return redirect(url_for("designer.edit", draft_id=draft_id))
 
@@ -86,12 +86,12 @@ def create():
 @bp.route("/drafts/<int:draft_id>")
 @login_required
 def edit(draft_id: int):
-    actor = _actor()
+    actor = designer_actor()
     ctx = engine_context()
     draft = design.get_draft(ctx, actor, draft_id)
     config = {
         "files": draft.files, "order": design.file_order(draft.files), "forms": draft.forms,
-        "examples": draft.examples, "lang": _lang(),
+        "examples": draft.examples, "lang": ui_lang(),
         "moddle": json.loads(MODDLE.read_text(encoding="utf-8")), "handlers": sorted(ctx.handlers),
         "laneNames": sorted(LANE_ROLES), "formsDir": design.available_forms(ctx), "timerExamples": TIMER_EXAMPLES,
         "blank": design.NEW_DIAGRAM, "csrfToken": generate_csrf(), "sample": START_DATA_SAMPLE,
@@ -140,8 +140,8 @@ def edit(draft_id: int):
 def save(draft_id: int):
     data = json_body()
     try:
-        saved = design.save_draft(engine_context(), _actor(), draft_id, data.get("files"), data.get("forms") or {},
-                                  data.get("examples") or {}, data.get("title"))
+        saved = design.save_draft(engine_context(), designer_actor(), draft_id, data.get("files"),
+                                  data.get("forms") or {}, data.get("examples") or {}, data.get("title"))
     except BpmnInvalid as exc:
         return jsonify(error=_("The diagram cannot be saved"), problems=_problems(exc.problems)), 422
     return jsonify(saved_at=saved.astimezone().strftime("%H:%M:%S"))
@@ -150,7 +150,7 @@ def save(draft_id: int):
 @bp.route("/drafts/<int:draft_id>/validate", methods=["POST"])
 @login_required
 def validate(draft_id: int):
-    return jsonify(problems=_problems(design.validate(engine_context(), _actor(), draft_id)))
+    return jsonify(problems=_problems(design.validate(engine_context(), designer_actor(), draft_id)))
 
 
 @bp.route("/drafts/<int:draft_id>/deploy", methods=["POST"])
@@ -158,7 +158,7 @@ def validate(draft_id: int):
 def deploy(draft_id: int):
     data = json_body()
     try:
-        result = design.deploy_draft(engine_context(), _actor(), draft_id, str(data.get("note") or ""),
+        result = design.deploy_draft(engine_context(), designer_actor(), draft_id, str(data.get("note") or ""),
                                      str(data.get("process_id") or "") or None)
     except BpmnInvalid as exc:
         return jsonify(error=_("Not deployed: fix the problems first"), problems=_problems(exc.problems)), 422
@@ -169,7 +169,7 @@ def deploy(draft_id: int):
 @bp.route("/versions/<int:version_id>")
 @login_required
 def version(version_id: int):
-    actor = _actor()
+    actor = designer_actor()
     ctx = engine_context()
     return render_template("designer/version.html", version=design.version(ctx, actor, version_id),
                            diff=design.diff(ctx, actor, version_id),
@@ -179,7 +179,7 @@ def version(version_id: int):
 @bp.route("/versions/<int:version_id>/files/<path:name>")
 @login_required
 def version_file(version_id: int, name: str):
-    xml = design.version_file(engine_context(), _actor(), version_id, name)
+    xml = design.version_file(engine_context(), designer_actor(), version_id, name)
     return Response(xml, mimetype="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="{Path(name).name}"'})
 
@@ -188,6 +188,6 @@ def version_file(version_id: int, name: str):
 @login_required
 def migrate(version_id: int):
     ids = [int_arg(v) for v in request.form.getlist("instance_id") if int_arg(v) is not None]
-    count = migration.migrate(engine_context(), _actor(), version_id, ids)
+    count = migration.migrate(engine_context(), designer_actor(), version_id, ids)
     flash(_("%(n)s workflows moved to this version.", n=count), "success")
     return redirect(url_for("designer.version", version_id=version_id))

@@ -15,14 +15,14 @@ from engine.services import bpmn_import
 
 from .admin import ROLE_LABELS
 from .context import engine_context
-from .designer import _actor, _lang
+from .designer import designer_actor, ui_lang
 
 bp = Blueprint("designer_import", __name__, url_prefix="/designer/import")
 
 
 def _refused(problems) -> tuple:
     for p in problems:
-        flash(f"{p.where()}: {p.message(_lang())}", "error")
+        flash(f"{p.where()}: {p.message(ui_lang())}", "error")
     return redirect(url_for("designer.index")), 303
 
 
@@ -33,7 +33,7 @@ def read():
     uploads = [f for f in request.files.getlist("files") if f and f.filename]
     files = {f.filename: f.read(ctx.settings.bpmn_max_bytes + 1) for f in uploads}
     try:
-        found = bpmn_import.performers(ctx, _actor(), files)
+        found = bpmn_import.performers(ctx, designer_actor(), files)
     except BpmnInvalid as exc:
         return _refused(exc.problems)
     except InvalidInput:
@@ -58,8 +58,8 @@ def convert():
         return redirect(url_for("designer.index")), 303
     chosen = dict(zip(request.form.getlist("performer"), request.form.getlist("role"), strict=False))
     try:
-        draft_id = bpmn_import.import_draft(ctx, _actor(), files, chosen, request.form.get("default_role", "officer"),
-                                            request.form.get("title", ""))
+        draft_id = bpmn_import.import_draft(ctx, designer_actor(), files, chosen,
+                                            request.form.get("default_role", "officer"), request.form.get("title", ""))
     except BpmnInvalid as exc:
         return _refused(exc.problems)
     except InvalidInput:

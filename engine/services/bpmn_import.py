@@ -9,7 +9,7 @@ from ..context import Context
 from ..errors import InvalidInput
 from ..models import DesignDraft, utcnow
 from ..roles import DESIGNER
-from .design import MAX_FILES, _safe_name
+from .design import MAX_FILES, safe_file_name
 
 
 def performers(ctx: Context, actor: Actor, files: dict[str, bytes]) -> dict[str, str]:
@@ -36,10 +36,11 @@ def import_draft(ctx: Context, actor: Actor, files: dict[str, bytes], chosen: di
     sources, forms, examples, notes = {}, {}, {}, []
     for name, data in files.items():
         result = importer.convert(data, name, chosen, default_role, ctx.settings.bpmn_max_bytes)
-        sources[_safe_name(name)] = result.xml
+        sources[safe_file_name(name)] = result.xml
         forms.update(result.forms)
         examples.update(result.examples)
-        notes += [{**n.to_dict("th"), "message_en": n.message("en"), "file": _safe_name(name)} for n in result.notes]
+        notes += [{**n.to_dict("th"), "message_en": n.message("en"), "file": safe_file_name(name)}
+                  for n in result.notes]
     with ctx.uow() as uow:
         draft = DesignDraft(owner_id=actor.user_id, title=(title or ", ".join(sorted(sources)))[:255],
                             files=sources, forms=forms, examples=examples, import_notes=notes,

@@ -128,7 +128,7 @@ def new_draft(ctx: Context, actor: Actor, title: str = "", version_id: int | Non
             sources = {}
             for name, data in files.items():
                 tree = load_bpmn(data, name, ctx.settings.bpmn_max_bytes)  # BpmnInvalid on hostile input
-                sources[_safe_name(name)] = etree.tostring(tree, encoding="unicode")
+                sources[safe_file_name(name)] = etree.tostring(tree, encoding="unicode")
             title = title or ", ".join(sorted(sources))
         else:
             pid = f"process_{utcnow():%Y%m%d%H%M%S}"
@@ -144,7 +144,7 @@ def new_draft(ctx: Context, actor: Actor, title: str = "", version_id: int | Non
         return draft.id
 
 
-def _safe_name(name: str) -> str:
+def safe_file_name(name: str) -> str:
     base = "".join(ch for ch in name.replace("\\", "/").rsplit("/", 1)[-1] if ch.isalnum() or ch in "._-")
     base = base or "diagram.bpmn"
     return base if base.endswith(".bpmn") else base + ".bpmn"
@@ -167,7 +167,7 @@ def save_draft(ctx: Context, actor: Actor, draft_id: int, files: dict, forms: di
         raise InvalidInput("the forms are too large", field="forms")
     with ctx.uow() as uow:
         draft = _own_draft(uow.session, actor, draft_id)
-        draft.files = {_safe_name(n): x for n, x in files.items()}
+        draft.files = {safe_file_name(n): x for n, x in files.items()}
         draft.forms, draft.examples = forms, examples
         if title:
             draft.title = title.strip()[:255]
