@@ -36,8 +36,10 @@ def read():
         found = bpmn_import.performers(ctx, designer_actor(), files)
     except BpmnInvalid as exc:
         return _refused(exc.problems)
-    except InvalidInput:
-        flash(_("Choose at least one .bpmn file (at most 20)."), "error")
+    except InvalidInput as exc:
+        too_large = exc.details.get("field") == "files_size"
+        flash(_("The files are too large to import together: import them a few at a time.") if too_large
+              else _("Choose at least one .bpmn file (at most 20)."), "error")
         return redirect(url_for("designer.index")), 303
     encoded = [(name, base64.b64encode(data).decode("ascii")) for name, data in files.items()]
     return render_template("designer/import.html", files=encoded, performers=found,

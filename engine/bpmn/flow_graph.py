@@ -3,7 +3,7 @@ lane of an event from its neighbours, readable labels and identifiers, the proce
 from __future__ import annotations
 
 import re
-from collections import deque
+from collections import defaultdict, deque
 
 from lxml import etree
 
@@ -36,32 +36,57 @@ def element_label(el) -> str:
     return (el.get("name") or "").strip().replace("\n", " ") or el.get("id", "")
 
 
-def flow_label(scope, flow) -> str:
-    name = (flow.get("name") or "").strip().replace("\n", " ")
-    if name:
-        return name
-    target = next((e for e in scope if e.get("id") == flow.get("targetRef")), None)
-    return element_label(target) if target is not None else flow.get("id")
+class ScopeIndex:
+    """The flow nodes and sequence flows of one scope (a process or a sub-process), indexed once: every
+    question below is answered without scanning the scope again (an import of a large file stays
+    linear)."""
 
+    def __init__(self, scope):
+        self.by_id = {e.get("id"): e for e in scope if isinstance(e.tag, str) and e.get("id")}
+        self.incoming: dict[str, list] = defaultdict(list)
+        self.outgoing: dict[str, list] = defaultdict(list)
+        for flow in scope.findall(f"{B}sequenceFlow"):
+            self.incoming[flow.get("targetRef")].append(flow)
+            self.outgoing[flow.get("sourceRef")].append(flow)
 
-def user_task_before(scope, node):
-    """The nearest user task before ``node``, walking back through gateways and events."""
-    flows = [f for f in scope.findall(f"{B}sequenceFlow")]
-    by_id = {e.get("id"): e for e in scope if isinstance(e.tag, str)}
-    seen, queue = set(), deque([node.get("id")])
-    while queue:
-        current = queue.popleft()
-        for flow in flows:
-            if flow.get("targetRef") != current or flow.get("sourceRef") in seen:
-                continue
-            source = by_id.get(flow.get("sourceRef"))
-            seen.add(flow.get("sourceRef"))
-            if source is None:
-                continue
-            if etree.QName(source).localname == "userTask":
-                return source
-            queue.append(source.get("id"))
-    return None
+    def flow_label(self, flow) -> str:
+        """A flow's name, else its target's."""
+        name = (flow.get("name") or "").strip().replace("\n", " ")
+        if name:
+            return name
+        target = self.by_id.get(flow.get("targetRef"))
+        return element_label(target) if target is not None else flow.get("id")
+
+    def user_task_before(self, node):
+        """The nearest user task before ``node``, walking back through gateways and events."""
+        seen, queue = set(), deque([node.get("id")])
+        while queue:
+            for flow in self.incoming.get(queue.popleft(), ()):
+                source_id = flow.get("sourceRef")
+                if source_id in seen:
+                    continue
+                seen.add(source_id)
+                source = self.by_id.get(source_id)
+                if source is None:
+                    continue
+                if etree.QName(source).localname == "userTask":
+                    return source
+                queue.append(source_id)
+        return None
+
+    def neighbour_role(self, node_id: str, lane_for: dict[str, str]) -> str | None:
+        """The lane of the task after a node (a start event joins whoever does the first task), else of
+        the one before it, else of the task a boundary event sits on."""
+        for flow in self.outgoing.get(node_id, ()):
+            if flow.get("targetRef") in lane_for:
+                return lane_for[flow.get("targetRef")]
+        for flow in self.incoming.get(node_id, ()):
+            if flow.get("sourceRef") in lane_for:
+                return lane_for[flow.get("sourceRef")]
+        el = self.by_id.get(node_id)
+        if el is not None and el.get("attachedToRef") in lane_for:
+            return lane_for[el.get("attachedToRef")]
+        return None
 
 
 def flow_order(process, nodes) -> list:
@@ -82,20 +107,6 @@ def flow_order(process, nodes) -> list:
         order.append(by_id[current])
         queue.extend(nxt.get(current, []))
     return order + [el for el in nodes if el.get("id") not in seen]
-
-
-def neighbour_role(process, node_id: str, lane_for: dict[str, str], by_id) -> str | None:
-    flows = process.findall(f"{B}sequenceFlow")
-    for flow in flows:  # the task after it first (a start event joins whoever does the first task)
-        if flow.get("sourceRef") == node_id and flow.get("targetRef") in lane_for:
-            return lane_for[flow.get("targetRef")]
-    for flow in flows:
-        if flow.get("targetRef") == node_id and flow.get("sourceRef") in lane_for:
-            return lane_for[flow.get("sourceRef")]
-    el = by_id.get(node_id)
-    if el is not None and el.get("attachedToRef") in lane_for:
-        return lane_for[el.get("attachedToRef")]
-    return None
 
 
 def participant_name(root, process_id: str) -> str:

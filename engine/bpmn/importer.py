@@ -26,14 +26,12 @@ from . import foreign_expr
 from .flow_graph import (
     ACTIVITIES,
     FLOW_NODE_TAGS,
+    ScopeIndex,
     element_label,
-    flow_label,
     flow_order,
     identifier,
     main_process,
-    neighbour_role,
     participant_name,
-    user_task_before,
 )
 from .foreign_source import (
     ACTIVITI,
@@ -55,8 +53,7 @@ from .foreign_source import (
 )
 from .import_forms import FormStubs
 from .import_notes import Note
-from .lane_layout import add_lanes
-from .lane_layout import draw_split as _draw_split
+from .lane_layout import add_lanes, draw_splits
 from .lint import NS, B
 from .loader import load_bpmn
 
@@ -125,9 +122,15 @@ class _Job:
     def __init__(self, root, told: dict[str, str], default_role: str):
         self.root, self.told, self.default_role = root, told, default_role
         self.stubs = FormStubs()
+        self._indexes: dict[int, ScopeIndex] = {}  # id(scope) -> its index, while its structure stands
         self.notes: list[Note] = []
         self.roles_noted: set[str] = set()
         self.processes = {p.get("id") for p in root.iter(f"{B}process")}
+
+    def _index_of(self, scope) -> ScopeIndex:
+        if id(scope) not in self._indexes:
+            self._indexes[id(scope)] = ScopeIndex(scope)
+        return self._indexes[id(scope)]
 
     def note(self, code: str, el, todo: bool = False, **params) -> None:
         el_id = el.get("id", "") if el is not None else ""
@@ -162,6 +165,7 @@ class _Job:
         for flow in list(process.iter(f"{B}sequenceFlow")):
             self._condition(flow)
         self._split_activities(process)
+        self._indexes.clear()  # the splits added gateways and flows
         for gateway in [*process.iter(f"{B}exclusiveGateway"), *process.iter(f"{B}inclusiveGateway")]:
             self._gateway(process, gateway)
         self._lanes(process, lanes, role_of)
@@ -274,7 +278,8 @@ class _Job:
     def _gateway(self, process, gateway) -> None:
         gid = gateway.get("id")
         scope = gateway.getparent()
-        outgoing = [f for f in scope.findall(f"{B}sequenceFlow") if f.get("sourceRef") == gid]
+        index = self._index_of(scope)
+        outgoing = list(index.outgoing.get(gid, ()))
         if len(outgoing) < 2:
             return
         default = gateway.get("default")
@@ -283,9 +288,9 @@ class _Job:
             return
         if len(bare) == 1 and len(outgoing) > 1 and not default and len(bare) < len(outgoing):
             gateway.set("default", bare[0].get("id"))
-            self.note("default_flow", gateway, name=element_label(gateway), flow=flow_label(scope, bare[0]))
+            self.note("default_flow", gateway, name=element_label(gateway), flow=index.flow_label(bare[0]))
             return
-        decider = user_task_before(scope, gateway)
+        decider = index.user_task_before(gateway)
         if decider is None:
             self.note("route_no_task", gateway, todo=True, name=element_label(gateway))
             return
@@ -294,7 +299,7 @@ class _Job:
         for flow in outgoing:
             if flow.get("id") == default and flow.find(f"{B}conditionExpression") is None:
                 continue
-            label = flow_label(scope, flow)
+            label = index.flow_label(flow)
             while label in options:
                 label += " (2)"
             options.append(label)
@@ -336,10 +341,10 @@ class _Job:
         cond.text = rewritten.python
         cond.attrib.pop("language", None)
         self.note("condition", flow, old=old, new=rewritten.python)
-        scope = flow.getparent()
-        source = next((e for e in scope if e.get("id") == flow.get("sourceRef")), None)
+        index = self._index_of(flow.getparent())
+        source = index.by_id.get(flow.get("sourceRef"))
         decider = source if source is not None and etree.QName(source).localname == "userTask" else \
-            user_task_before(scope, source) if source is not None else None
+            index.user_task_before(source) if source is not None else None
         if decider is None:
             return
         for name, kind in rewritten.variables.items():
@@ -358,30 +363,32 @@ class _Job:
     def _split_activities(self, process) -> None:
         """An activity with several outgoing flows (an implicit split) gets a gateway after it: inclusive
         when the flows have conditions, parallel when they have none (what BPMN means by them)."""
+        splits = []
         for scope in [process, *process.iter(f"{B}subProcess", f"{B}transaction", f"{B}adHocSubProcess")]:
-            flows = scope.findall(f"{B}sequenceFlow")
+            index = ScopeIndex(scope)
             for node in list(scope):
                 kind = etree.QName(node).localname if isinstance(node.tag, str) else ""
                 if kind not in ACTIVITIES:
                     continue
-                outgoing = [f for f in flows if f.get("sourceRef") == node.get("id")]
+                outgoing = list(index.outgoing.get(node.get("id"), ()))
                 if len(outgoing) < 2:
                     continue
                 conditional = any(f.find(f"{B}conditionExpression") is not None for f in outgoing)
                 gateway_kind = "inclusiveGateway" if conditional else "parallelGateway"
                 gid = f"{node.get('id')}_split"
                 gateway = etree.Element(f"{B}{gateway_kind}", id=gid)
-                scope.insert(list(scope).index(node) + 1, gateway)
                 link = etree.Element(f"{B}sequenceFlow", id=f"{gid}_in", sourceRef=node.get("id"), targetRef=gid)
-                scope.insert(list(scope).index(gateway) + 1, link)
+                node.addnext(gateway)  # right after the activity, then the flow into it
+                gateway.addnext(link)
                 for f in outgoing:
                     f.set("sourceRef", gid)
                 if node.get("default"):
                     gateway.set("default", node.attrib.pop("default"))
                 for out in node.findall(f"{B}outgoing"):
                     node.remove(out)
-                _draw_split(self.root, node, gateway, link, outgoing)
+                splits.append((node, gateway, link, outgoing))
                 self.note("split", node, name=element_label(node), gateway="inclusive" if conditional else "parallel")
+        draw_splits(self.root, splits)
 
     def _empty_subprocesses(self, process, role_of: dict[str, str], lanes: dict[str, str]) -> None:
         for sub in list(process.iter(f"{B}subProcess")):
@@ -429,10 +436,10 @@ class _Job:
         for el in order:
             if el.get("id") in role_of:
                 lane_for[el.get("id")] = role_of[el.get("id")]
-        by_id = {el.get("id"): el for el in top}
         for el in order:  # events and gateways join the lane of the task next to them
             if el.get("id") not in lane_for:
-                lane_for[el.get("id")] = neighbour_role(process, el.get("id"), lane_for, by_id) or self.default_role
+                lane_for[el.get("id")] = self._index_of(process).neighbour_role(el.get("id"), lane_for) \
+                    or self.default_role
         for task in nested:
             lane_for[task.get("id")] = role_of.get(task.get("id"), self.default_role)
         members = order + nested

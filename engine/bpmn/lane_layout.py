@@ -98,8 +98,9 @@ def _draw(root, plane, process, lanes) -> None:
         y += height
     moved = dict(dy)
     # what belongs to a moved element moves with it: a sub-process's content, boundary events, data
+    elements = {el.get("id"): el for el in process.iter() if isinstance(el.tag, str) and el.get("id")}
     for ref, delta in dy.items():
-        el = next(iter(process.xpath(".//*[@id=$i]", i=ref)), None)
+        el = elements.get(ref)
         if el is not None and _local(el) in ("subProcess", "transaction", "adHocSubProcess"):
             for inner in el.iter():
                 if isinstance(inner.tag, str) and inner.get("id") and inner.get("id") != ref:
@@ -198,28 +199,37 @@ def _shift_label(edge, dy: float) -> None:
         b.set("y", f"{float(b.get('y', '0')) + dy:g}")
 
 
-def draw_split(root, node, gateway, link, outgoing) -> None:
-    """The picture of a gateway added right after ``node``, and the flows now leaving from it."""
-    for plane in root.iter(f"{BPMNDI}BPMNPlane"):
-        shapes = {s.get("bpmnElement"): s for s in plane.iter(f"{BPMNDI}BPMNShape")}
-        if node.get("id") not in shapes:
-            continue
-        box = _bounds(shapes[node.get("id")])
-        if not box:
-            return
-        size = 36.0
-        gx, gy = box[0] + box[2] + 22, box[1] + box[3] / 2 - size / 2
-        shape = etree.SubElement(plane, f"{BPMNDI}BPMNShape", id=f"{gateway.get('id')}_di",
-                                 bpmnElement=gateway.get("id"))
-        _set_bounds(shape, gx, gy, size, size)
-        edge = etree.SubElement(plane, f"{BPMNDI}BPMNEdge", id=f"{link.get('id')}_di", bpmnElement=link.get("id"))
-        for x, y in ((box[0] + box[2], gy + size / 2), (gx, gy + size / 2)):
-            etree.SubElement(edge, f"{DI}waypoint", x=f"{x:g}", y=f"{y:g}")
-        ids = {f.get("id") for f in outgoing}
-        for flow_edge in plane.iter(f"{BPMNDI}BPMNEdge"):
-            if flow_edge.get("bpmnElement") in ids:
-                points = flow_edge.findall(f"{DI}waypoint")
-                if points:
-                    points[0].set("x", f"{gx + size:g}")
-                    points[0].set("y", f"{gy + size / 2:g}")
+def draw_splits(root, splits: list[tuple]) -> None:
+    """The pictures of gateways added right after activities: (activity, gateway, the flow from the
+    activity to it, the flows now leaving from it) each."""
+    if not splits:
         return
+    planes = []
+    for plane in root.iter(f"{BPMNDI}BPMNPlane"):
+        planes.append((plane, {s.get("bpmnElement"): s for s in plane.iter(f"{BPMNDI}BPMNShape")},
+                       {e.get("bpmnElement"): e for e in plane.iter(f"{BPMNDI}BPMNEdge")}))
+    for node, gateway, link, outgoing in splits:
+        for plane, shapes, edges in planes:
+            if node.get("id") in shapes:
+                _draw_split(plane, shapes, edges, node, gateway, link, outgoing)
+                break
+
+
+def _draw_split(plane, shapes, edges, node, gateway, link, outgoing) -> None:
+    box = _bounds(shapes[node.get("id")])
+    if not box:
+        return
+    size = 36.0
+    gx, gy = box[0] + box[2] + 22, box[1] + box[3] / 2 - size / 2
+    shape = etree.SubElement(plane, f"{BPMNDI}BPMNShape", id=f"{gateway.get('id')}_di", bpmnElement=gateway.get("id"))
+    _set_bounds(shape, gx, gy, size, size)
+    shapes[gateway.get("id")] = shape
+    edge = etree.SubElement(plane, f"{BPMNDI}BPMNEdge", id=f"{link.get('id')}_di", bpmnElement=link.get("id"))
+    for x, y in ((box[0] + box[2], gy + size / 2), (gx, gy + size / 2)):
+        etree.SubElement(edge, f"{DI}waypoint", x=f"{x:g}", y=f"{y:g}")
+    for flow in outgoing:
+        flow_edge = edges.get(flow.get("id"))
+        points = flow_edge.findall(f"{DI}waypoint") if flow_edge is not None else []
+        if points:
+            points[0].set("x", f"{gx + size:g}")
+            points[0].set("y", f"{gy + size / 2:g}")

@@ -15,7 +15,7 @@ from .design import MAX_FILES, safe_file_name
 def performers(ctx: Context, actor: Actor, files: dict[str, bytes]) -> dict[str, str]:
     """Who does tasks in the files (groups, assignees, lanes) -> the role slaflow would guess."""
     require(actor, DESIGNER, what="import process diagrams")
-    _check_count(files)
+    _check_count(files, ctx.settings.bpmn_max_bytes)
     found: dict[str, str] = {}
     for name, data in files.items():
         for source, role in importer.analyze(data, name, ctx.settings.bpmn_max_bytes).performers.items():
@@ -27,7 +27,7 @@ def import_draft(ctx: Context, actor: Actor, files: dict[str, bytes], chosen: di
                  default_role: str = importer.roles.OFFICER, title: str = "") -> int:
     """A new draft holding the converted files, their form stubs and the import report."""
     require(actor, DESIGNER, what="import process diagrams")
-    _check_count(files)
+    _check_count(files, ctx.settings.bpmn_max_bytes)
     if default_role not in importer.TASK_ROLES:
         raise InvalidInput("unknown role", field="default_role")
     unknown = {v for v in (chosen or {}).values() if v not in importer.TASK_ROLES}
@@ -54,8 +54,12 @@ def import_draft(ctx: Context, actor: Actor, files: dict[str, bytes], chosen: di
         return draft.id
 
 
-def _check_count(files: dict) -> None:
+def _check_count(files: dict, max_bytes: int) -> None:
+    """At least one file, at most 20, together no larger than one diagram may be (the conversion's
+    time grows with the size: this keeps one import to about a second)."""
     if not files:
         raise InvalidInput("choose at least one .bpmn file", field="files")
     if len(files) > MAX_FILES:
         raise InvalidInput("too many files", field="files")
+    if sum(len(data) for data in files.values()) > max_bytes:
+        raise InvalidInput(f"the files together are larger than {max_bytes // 1024} KB", field="files_size")

@@ -148,5 +148,10 @@ def test_hostile_or_wrong_input_changes_nothing(world):
         bpmn_import.import_draft(ctx, DESIGNER, {"i.bpmn": INVOICE.read_bytes()}, {"demo": "superuser"})
     with pytest.raises(InvalidInput):
         bpmn_import.import_draft(ctx, DESIGNER, {})
+    half = b"<!--" + b" " * (ctx.settings.bpmn_max_bytes // 2) + b"-->"  # each allowed, together too large
+    many = {f"part{i}.bpmn": INVOICE.read_bytes() + half for i in range(3)}
+    with pytest.raises(InvalidInput) as refused:
+        bpmn_import.import_draft(ctx, DESIGNER, many)
+    assert refused.value.details["field"] == "files_size"
     with ctx.uow(write=False) as uow:
         assert len(uow.session.scalars(select(DesignDraft.id)).all()) == before
