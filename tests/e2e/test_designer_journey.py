@@ -23,6 +23,18 @@ def login(page, base, username):
     page.wait_for_selector("[data-testid=task-count]")
 
 
+def start_as_officer(page, base, process_id: str, service: str, fiscal_year: str = "2570"):
+    """officer.dlt starts a workflow of ``process_id`` from the dashboard (a fresh session)."""
+    page.context.clear_cookies()
+    login(page, base, "officer.dlt")
+    page.goto(base + "/dashboard")
+    page.select_option("#process", process_id)
+    page.fill("#service_process", service)
+    page.fill("#fy", fiscal_year)
+    page.click("[data-testid=start-workflow] button")
+    page.wait_for_selector("#diagram[data-rendered]")
+
+
 ADD_TASK = """() => {
   const m = window.slaflowDesigner.modeler;
   const registry = m.get('elementRegistry'), modeling = m.get('modeling');
@@ -69,14 +81,7 @@ def test_designer_adds_a_task_and_an_officer_receives_it(live_server, page):
     assert task_id in page.inner_text("[data-testid=diff]")
 
     # an officer starts a new workflow on version 2 and gets the new task after selecting the process
-    page.context.clear_cookies()
-    login(page, base, "officer.dlt")
-    page.goto(base + "/dashboard")
-    page.select_option("#process", "sla_lifecycle")
-    page.fill("#service_process", "การต่ออายุใบอนุญาตขับรถ")
-    page.fill("#fy", "2570")
-    page.click("[data-testid=start-workflow] button")
-    page.wait_for_selector("#diagram[data-rendered]")
+    start_as_officer(page, base, "sla_lifecycle", "การต่ออายุใบอนุญาตขับรถ")
     page.goto(base + "/?q=การต่ออายุ")
     page.click("[data-testid=task-link]")
     page.wait_for_selector("#task-form .field")

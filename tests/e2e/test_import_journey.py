@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine.config import REPO_ROOT
-from tests.e2e.test_designer_journey import login
+from tests.e2e.test_designer_journey import login, start_as_officer
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 INVOICE = REPO_ROOT / "tests" / "data" / "camunda7_invoice.bpmn"
@@ -41,14 +41,7 @@ def test_designer_imports_the_camunda_invoice_and_deploys_it(live_server, page):
     page.click("[data-testid=deploy]")
     page.wait_for_selector("[data-testid=deployed-link]:visible")
 
-    page.context.clear_cookies()
-    login(page, base, "officer.dlt")
-    page.goto(base + "/dashboard")
-    page.select_option("#process", "invoice")
-    page.fill("#service_process", "ใบแจ้งหนี้ค่าบริการ")
-    page.fill("#fy", "2570")
-    page.click("[data-testid=start-workflow] button")
-    page.wait_for_selector("#diagram[data-rendered]")
+    start_as_officer(page, base, "invoice", "ใบแจ้งหนี้ค่าบริการ")
     page.goto(base + "/?q=ใบแจ้งหนี้")
     assert "Assign Approver Group" in page.inner_text("[data-testid=inbox]")
 
