@@ -151,8 +151,10 @@ def test_the_scheduler_locks_an_instance_before_its_timer_as_a_submit_does(any_w
         scheduler.start()
         with ctx.db.connect() as probe:  # wait, without a fixed sleep, until the scheduler waits on a lock
             for _ in range(2000):
-                if probe.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                                     " AND wait_event_type = 'Lock'")):
+                waiting = probe.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                            "current_database() AND wait_event_type = 'Lock'"))
+                probe.rollback()  # pg_stat_activity is a snapshot per transaction: a new one each look
+                if waiting:
                     break
                 time.sleep(0.005)
             else:
