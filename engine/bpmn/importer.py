@@ -145,7 +145,7 @@ class _Job:
         role_of: dict[str, str] = {}
         for task in list(task_elements(process)):
             source = performer(task, lanes)
-            role_of[task.get("id")] = self._role(source, task)
+            role_of[task.get("id")] = self._role(source)
             self._make_user_task(task)
         for start in process.iter(f"{B}startEvent"):
             if form_key(start) or start.find(f".//{CAMUNDA}formField") is not None:
@@ -179,12 +179,10 @@ class _Job:
         self._extensions(process)
 
     # who does what
-    def _role(self, source: str | None, task) -> str:
+    def _role(self, source: str | None) -> str:
         if not source:
             return self.default_role
-        role = self.told.get(source)
-        if role is None:
-            role = guess_role(source) if source else self.default_role
+        role = self.told.get(source) or guess_role(source)
         if source not in self.roles_noted:
             self.roles_noted.add(source)
             guessed = source not in self.told and roles.role_for_lane(source) is None
@@ -203,8 +201,9 @@ class _Job:
         else:
             self.note("to_user_task", task, kind=kind)
         task.tag = f"{B}userTask"
-        for attr in list(task.attrib):
-            if attr not in ("id", "name") and not attr.startswith(("{http://www.omg.org", "{http://www.w3.org")):
+        for attr in list(task.attrib):  # other engines' attributes, and BPMN's that a user task may not have
+            foreign = attr.startswith("{") and not attr.startswith(("{http://www.omg.org", "{http://www.w3.org"))
+            if foreign or attr in _NOT_ON_USER_TASKS:
                 del task.attrib[attr]
         for child in list(task):
             if etree.QName(child).localname in ("script",):
@@ -286,7 +285,7 @@ class _Job:
         bare = [f for f in outgoing if f.get("id") != default and f.find(f"{B}conditionExpression") is None]
         if not bare:
             return
-        if len(bare) == 1 and len(outgoing) > 1 and not default and len(bare) < len(outgoing):
+        if len(bare) == 1 and not default and len(bare) < len(outgoing):
             gateway.set("default", bare[0].get("id"))
             self.note("default_flow", gateway, name=element_label(gateway), flow=index.flow_label(bare[0]))
             return
@@ -373,7 +372,9 @@ class _Job:
                 outgoing = list(index.outgoing.get(node.get("id"), ()))
                 if len(outgoing) < 2:
                     continue
-                conditional = any(f.find(f"{B}conditionExpression") is not None for f in outgoing)
+                # a default flow means the others are conditional, even when a modeler left them bare
+                conditional = bool(node.get("default")) or any(
+                    f.find(f"{B}conditionExpression") is not None for f in outgoing)
                 gateway_kind = "inclusiveGateway" if conditional else "parallelGateway"
                 gid = f"{node.get('id')}_split"
                 gateway = etree.Element(f"{B}{gateway_kind}", id=gid)
@@ -399,7 +400,7 @@ class _Job:
             sub.tag = f"{B}userTask"
             for attr in ("triggeredByEvent",):
                 sub.attrib.pop(attr, None)
-            role_of[sub.get("id")] = self._role(performer(sub, lanes), sub)
+            role_of[sub.get("id")] = self._role(performer(sub, lanes))
             self.note("empty_subprocess", sub, name=element_label(sub))
 
     def _lanes(self, process, lanes: dict[str, str], role_of: dict[str, str]) -> None:
@@ -467,6 +468,8 @@ class _Job:
 
 
 
+#: attributes of service, send, receive, script and business-rule tasks that a user task cannot carry
+_NOT_ON_USER_TASKS = {"implementation", "operationRef", "messageRef", "instantiate", "scriptFormat"}
 _XPATH_BOOLEANS = {"true": "True", "false": "False", "true()": "True", "false()": "False"}
 
 
