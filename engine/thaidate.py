@@ -42,6 +42,20 @@ def be_date(value, tz: str | ZoneInfo = "Asia/Bangkok", lang: str = "th", long: 
     return text
 
 
+def be_month(value, lang: str = "th", empty: str = "-") -> str:
+    """A month as people name it: ต.ค. 2569 / Oct 2569 B.E. (``value`` a date or ISO text)."""
+    if value is None or value == "":
+        return empty
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    lang = "en" if lang == "en" else "th"
+    text = f"{MONTHS[(lang, False)][value.month - 1]} {value.year + BE_OFFSET}"
+    return text if lang == "th" else text + " B.E."
+
+
 def plain_number(value) -> str:
     """A quantity as people write it: 15, 1.5, 2,000 (no trailing .0)."""
     try:

@@ -19,7 +19,7 @@ from engine.passwords import hash_password
 from engine.services import accounts, deploy, files, instances, publication, records, scoring, tasks, timers
 from engine.services import complaints as complaint_service
 from engine.services import surveys as survey_service
-from workflows import demo_agencies
+from workflows import demo_agencies, demo_services
 from workflows.demo_files import evidence
 
 DEMO_PASSWORD = "slaflow-demo"  # noqa: S105 - published demo password, demo data only
@@ -146,13 +146,15 @@ def _sla_through_stage2(st: Story, iid: int, agency: str, fy: int, months=((10, 
     """Process selected, stage 1 approved, stage 4 approved, stage 2 (plan and SLA) approved."""
     stage1, stage4, stage2 = (_on(fy, m, d) for m, d in months)
     officer, supervisor = f"officer.{agency.lower()}", f"supervisor.{agency.lower()}"
+    service = _service_of(st, iid)
     st.do(stage1, iid, "select_process", officer, form="sla/select_process",
-          changes={"process_name": _service_of(st, iid)})
-    st.do(stage1 + DAY / 4, iid, "stage1_targets", officer, form="sla/stage1")
+          changes=demo_services.select_changes(service))
+    st.do(stage1 + DAY / 4, iid, "stage1_targets", officer, form="sla/stage1",
+          changes=demo_services.stage1_changes(service))
     st.review(stage1 + 2 * DAY, iid, "review_stage1", supervisor)
     st.do(stage4, iid, "change_management", officer, form="sla/change_management")
     st.review(stage4 + DAY, iid, "review_stage4", supervisor)
-    st.do(stage2, iid, "stage2_sla", officer, form="sla/stage2")
+    st.do(stage2, iid, "stage2_sla", officer, form="sla/stage2", changes=demo_services.stage2_changes(service, fy))
     st.review(stage2 + 2 * DAY, iid, "review_stage2", supervisor)
 
 
@@ -210,11 +212,13 @@ def last_year(st: Story, fy: int) -> None:
 
     dol = st.start(_on(fy, 10, 6), SLA, "DOL", "การจดทะเบียนสิทธิและนิติกรรม", fy)
     st.do(_on(fy, 10, 20), dol, "select_process", "officer.dol", form="sla/select_process",
-          changes={"process_name": "การจดทะเบียนสิทธิและนิติกรรม"})
-    st.do(_on(fy, 12, 1), dol, "stage1_targets", "officer.dol", form="sla/stage1")
+          changes=demo_services.select_changes("การจดทะเบียนสิทธิและนิติกรรม"))
+    st.do(_on(fy, 12, 1), dol, "stage1_targets", "officer.dol", form="sla/stage1",
+          changes=demo_services.stage1_changes("การจดทะเบียนสิทธิและนิติกรรม"))
     st.review(_on(fy, 12, 8), dol, "review_stage1", "supervisor.dol", "send_back",
               "ค่าเป้าหมายยังไม่สอดคล้องกับปัญหาที่ระบุ")
-    st.do(_on(fy, 2, 2), dol, "stage1_targets", "officer.dol", form="sla/stage1")
+    st.do(_on(fy, 2, 2), dol, "stage1_targets", "officer.dol", form="sla/stage1",
+          changes=demo_services.stage1_changes("การจดทะเบียนสิทธิและนิติกรรม"))
     st.review(_on(fy, 2, 9), dol, "review_stage1", "supervisor.dol", "send_back",
               "ยังขาดการวิเคราะห์ด้านค่าใช้จ่าย")
 
@@ -352,8 +356,9 @@ def this_year(st: Story, fy: int, today: datetime) -> None:
     # group 1, revising stages 1–2 this year: stage 1 waits for the supervisor
     dopa = st.start(start, SLA, "DOPA", "การขอมีบัตรประจำตัวประชาชน", fy)
     st.do(ago(45), dopa, "select_process", "officer.dopa", form="sla/select_process",
-          changes={"process_name": "การขอมีบัตรประจำตัวประชาชน", "revise_sla": True})
-    st.do(ago(35), dopa, "stage1_targets", "officer.dopa", form="sla/stage1")
+          changes={**demo_services.select_changes("การขอมีบัตรประจำตัวประชาชน"), "revise_sla": True})
+    st.do(ago(35), dopa, "stage1_targets", "officer.dopa", form="sla/stage1",
+          changes=demo_services.stage1_changes("การขอมีบัตรประจำตัวประชาชน"))
 
     st.start(ago(3), SLA, "CMPHO", "การขออนุญาตผลิตอาหาร", fy)
     st.start(ago(50), UNIT_KPI, "DLT-BKK1", "การจดทะเบียนรถใหม่", fy)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from .demo_services import select_changes, stage1_changes
+
 #: (code, name, ministry, province, region, parent code or None, the service its SLA promises)
 AGENCIES = [
     ("RD", "กรมสรรพากร", "กระทรวงการคลัง", "กรุงเทพมหานคร", "กรุงเทพและปริมณฑล", None,
@@ -101,9 +103,10 @@ def run(st, fy: int, today, on: Callable, through_stage2: Callable, report: Call
             iid = st.start(on(last, 10, 6 + i % 5), sla, code, service, last)
             if course == "back":
                 st.do(on(last, 10, 20), iid, "select_process", officer, form="sla/select_process",
-                      changes={"process_name": service})
+                      changes=select_changes(service))
                 for month, day_of in ((12, 1 + i % 9), (2, 2 + i % 9)):
-                    st.do(on(last, month, day_of), iid, "stage1_targets", officer, form="sla/stage1")
+                    st.do(on(last, month, day_of), iid, "stage1_targets", officer, form="sla/stage1",
+                          changes=stage1_changes(service))
                     st.review(on(last, month, day_of + 5), iid, "review_stage1", supervisor, "send_back",
                               "ค่าเป้าหมายยังไม่สอดคล้องกับปัญหาที่ระบุ")
             else:
@@ -144,7 +147,7 @@ def _this_year(st, fy, today, i, code, service, course, officer, supervisor, on,
         return
     keep = course == "published"
     st.do(ago(45 - i % 7), iid, "select_process", officer, form="sla/select_process",
-          changes={"process_name": service, "revise_sla": not keep})
+          changes={**select_changes(service), "revise_sla": not keep})
     if keep:
         st.do(ago(30 - i % 5), iid, "publish_sla", officer, form="sla/publish",
               changes={"published_on": ago(30 - i % 5).date().isoformat()})
@@ -152,7 +155,7 @@ def _this_year(st, fy, today, i, code, service, course, officer, supervisor, on,
         return
     if course == "select":
         return
-    st.do(ago(25 - i % 6), iid, "stage1_targets", officer, form="sla/stage1")
+    st.do(ago(25 - i % 6), iid, "stage1_targets", officer, form="sla/stage1", changes=stage1_changes(service))
     if course == "sent_back":
         st.review(ago(20 - i % 6), iid, "review_stage1", supervisor, "send_back",
                   "โปรดระบุปัญหาของผู้รับบริการพร้อมข้อมูลสนับสนุน")

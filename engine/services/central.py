@@ -291,9 +291,10 @@ def _penalty(published, process_id: str, fiscal_year: int, groups: list[str], it
     return penalty_so_far(found[0] if found else None, items)
 
 
-def _mean(values) -> Decimal:
+def _mean(values) -> Decimal | None:
+    """The mean of an agency's scores, or None when it has none yet (not scored is not a score of 0)."""
     if not values:
-        return Decimal("0.0000")
+        return None
     return calculator.q4(sum(values, Decimal(0)) / len(values))
 
 

@@ -33,6 +33,7 @@ def test_summary_follows_every_workflow_of_the_agency(world):
         view = central.overview(ctx, world.actor("central"), central.Filters(fiscal_year=2569))
     row = next(a for a in view.agencies if a["id"] == world.agency_a)
     assert row["cells"]["stage1"] == "current"
+    assert row["score"] is None  # nothing scored yet: no score, not a score of 0
     ministry = next(h for h in view.heat if h["agencies"] and h["cells"]["stage1"].get("current"))
     assert ministry["cells"]["stage1"]["current"] == 1
     assert sum(ministry["cells"]["stage1"].values()) == ministry["agencies"]

@@ -42,8 +42,14 @@
       cx = box.inner.x + box.outer.width / (2 * MIN_ZOOM); cy = box.inner.y + box.inner.height / 2;
     }
     canvas.zoom(MIN_ZOOM);
-    var vb = canvas.viewbox();
-    canvas.viewbox({ x: cx - vb.width / 2, y: cy - vb.height / 2, width: vb.width, height: vb.height });
+    var vb = canvas.viewbox(), inner = box.inner, pad = 20;
+    // centred on the focus, but never past the diagram's edges (no empty band above or beside it)
+    canvas.viewbox({ x: within(cx - vb.width / 2, inner.x - pad, inner.x + inner.width + pad - vb.width),
+                     y: within(cy - vb.height / 2, inner.y - pad, inner.y + inner.height + pad - vb.height),
+                     width: vb.width, height: vb.height });
+  }
+  function within(value, low, high) {
+    return high < low ? (low + high) / 2 : Math.min(Math.max(value, low), high);
   }
   var zoomBar = document.getElementById("diagram-zoom");
   if (zoomBar) {
