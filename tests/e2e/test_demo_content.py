@@ -9,7 +9,17 @@ from sqlalchemy import func, select
 
 from engine import context as context_mod
 from engine.fiscal import fiscal_year_of
-from engine.models import Agency, Complaint, HumanTask, Submission, SurveyResponse, User, utcnow
+from engine.models import (
+    Agency,
+    Complaint,
+    HumanTask,
+    PublicSla,
+    PublicSlaVersion,
+    Submission,
+    SurveyResponse,
+    User,
+    utcnow,
+)
 from engine.services import accounts, central
 from tests.conftest import _settings
 from workflows.demo import BKK
@@ -29,10 +39,18 @@ def test_the_demo_shows_every_part_of_the_product(demo_home):
                 Submission.data["decision"].as_string() == "send_back"))
             answers = s.scalar(select(func.count()).select_from(SurveyResponse))
             complaints = s.scalar(select(func.count()).select_from(Complaint))
+            published = s.execute(select(PublicSla.service_process, PublicSlaVersion.content).join(
+                PublicSlaVersion, PublicSlaVersion.id == PublicSla.current_version_id)).all()
         units = Counter(a.parent_id for a in agencies if a.parent_id)
         assert len(agencies) >= 30 and len({a.ministry for a in agencies}) >= 15  # 34 of 16
         assert max(units.values()) >= 3  # a department with its provincial units
         assert overdue >= 5 and sent_back >= 5 and answers >= 50 and complaints >= 3
+        # every published SLA speaks of its own service: its name, and documents and steps of its own
+        assert len(published) >= 15
+        assert all([item["name"] for item in content["services"]] == [service] for service, content in published)
+        assert len({tuple(d["name"] for d in content["documents"]) for _, content in published}) == len(published)
+        assert len({tuple(step["name"] for step in content["steps"]) for _, content in published}) == len(published)
+        assert len({(content["time"]["value"], content["time"]["unit"]) for _, content in published}) >= 8
 
         actor = accounts.load_session_user(ctx, central_id)[0]
         last, now = (central.overview(ctx, actor, central.Filters(fiscal_year=year)) for year in (fy - 1, fy))
