@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -20,10 +19,10 @@ from engine.services import accounts, deploy, files, instances, publication, rec
 from engine.services import complaints as complaint_service
 from engine.services import surveys as survey_service
 from workflows import demo_agencies, demo_services
+from workflows.demo_agencies import BKK, office_hours_ago
 from workflows.demo_files import evidence
 
 DEMO_PASSWORD = "slaflow-demo"  # noqa: S105 - published demo password, demo data only
-BKK = ZoneInfo("Asia/Bangkok")
 
 #: (code, name, ministry, province, region, parent code or None)
 AGENCIES = [
@@ -140,6 +139,7 @@ def _on(fy: int, month: int, day: int, hour: int = 10) -> datetime:
 
 
 DAY = timedelta(days=1)
+
 
 
 def _sla_through_stage2(st: Story, iid: int, agency: str, fy: int, months=((10, 8), (11, 10), (11, 20))) -> None:
@@ -340,7 +340,7 @@ def this_year(st: Story, fy: int, today: datetime) -> None:
     start = min(_on(fy, 10, 6), today)
 
     def ago(days: int) -> datetime:
-        return max(start, today - timedelta(days=days))
+        return office_hours_ago(today, days, start)
 
     # group 1, keeping last year's SLA: straight to publication and stage 4
     dlt = st.start(start, SLA, "DLT", "การชำระภาษีรถประจำปี", fy)
@@ -348,7 +348,7 @@ def this_year(st: Story, fy: int, today: datetime) -> None:
           changes={"process_name": "การชำระภาษีรถประจำปี", "revise_sla": False})
     st.do(ago(30), dlt, "publish_sla", "officer.dlt", form="sla/publish",
           changes={"published_on": ago(30).date().isoformat()})
-    st.review(ago(30) + DAY / 2, dlt, "review_publish", "supervisor.dlt")
+    st.review(ago(30) + DAY / 4, dlt, "review_publish", "supervisor.dlt")
     st.draft(ago(2), dlt, "change_management", "officer.dlt",
              {"stakeholders": [{"group": "ผู้ใช้แอปพลิเคชัน", "how": "ประกาศในแอปพลิเคชัน", "done": False}]})
     st.start(ago(20), SLA, "DLT", "การขอรับใบอนุญาตขับรถ", fy)  # group 2, waiting for its first step

@@ -5,9 +5,20 @@ courses, run by the same use cases as the hand-written stories in ``demo``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from .demo_services import select_changes, stage1_changes
+
+BKK = ZoneInfo("Asia/Bangkok")
+
+
+def office_hours_ago(today: datetime, days: int, earliest: datetime) -> datetime:
+    """``days`` before ``today`` at 10:00 in Bangkok (people work in office hours), never before
+    ``earliest`` nor after ``today``."""
+    moment = (today - timedelta(days=days)).astimezone(BKK).replace(hour=10, minute=0, second=0, microsecond=0)
+    return max(earliest, min(moment, today))
+
 
 #: (code, name, ministry, province, region, parent code or None, the service its SLA promises)
 AGENCIES = [
@@ -140,9 +151,9 @@ def _this_year(st, fy, today, i, code, service, course, officer, supervisor, on,
     start = min(on(fy, 10, 6), today)
 
     def ago(days: int):
-        return max(start, today - timedelta(days=days))
+        return office_hours_ago(today, days, start)
 
-    iid = st.start(start + timedelta(hours=i), sla, code, service, fy)
+    iid = st.start(start + timedelta(minutes=10 * i), sla, code, service, fy)
     if course == "waiting":
         return
     keep = course == "published"
