@@ -313,7 +313,7 @@ def complaints_of(st: Story, fy: int, today: datetime) -> None:
             (25, "document", "ขอสำเนาเอกสารซ้ำ", "เจ้าหน้าที่ขอสำเนาทะเบียนรถทั้งที่มีในระบบแล้ว", "answer"),
             (40, "staff", "เจ้าหน้าที่ไม่ชี้แจงขั้นตอน", "ไม่ทราบว่าต้องไปชำระที่ช่องใด", None)]
     for days, category, subject, detail, until in said:
-        moment = today - timedelta(days=days)
+        moment = office_hours_ago(today, days, today - timedelta(days=days + 1))  # staff answer in office hours
         with st.at(moment):
             code = complaint_service.file_public(st.ctx, "DLT", slug, category, subject, detail,
                                                  name="ผู้ร้องเรียนตัวอย่าง", phone="0800000000")
