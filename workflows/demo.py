@@ -181,7 +181,7 @@ def last_year(st: Story, fy: int) -> None:
     _sla_through_stage2(st, dlt, "DLT", fy)
     st.do(_on(fy, 12, 15), dlt, "publish_sla", "officer.dlt", form="sla/publish",
           changes={"published_on": _on(fy, 12, 15).date().isoformat()})
-    st.review(_on(fy, 12, 15) + DAY / 2, dlt, "review_publish", "supervisor.dlt")
+    st.review(_on(fy, 12, 15) + DAY / 4, dlt, "review_publish", "supervisor.dlt")
     _report(st, dlt, "DLT", 6, _on(fy, 3, 20), _on(fy, 3, 24), 80)
     _report(st, dlt, "DLT", 9, _on(fy, 6, 18), _on(fy, 6, 22), 90)
     _report(st, dlt, "DLT", 12, _on(fy, 9, 15), _on(fy, 9, 22), 100)
@@ -193,7 +193,7 @@ def last_year(st: Story, fy: int) -> None:
     _sla_through_stage2(st, dopa, "DOPA", fy, months=((10, 12), (12, 3), (12, 10)))
     st.do(_on(fy, 1, 20), dopa, "publish_sla", "officer.dopa", form="sla/publish",
           changes={"published_on": _on(fy, 1, 20).date().isoformat()})
-    st.review(_on(fy, 1, 20) + DAY / 2, dopa, "review_publish", "supervisor.dopa")
+    st.review(_on(fy, 1, 20) + DAY / 4, dopa, "review_publish", "supervisor.dopa")
     _report(st, dopa, "DOPA", 6, _on(fy, 3, 25), _on(fy, 3, 30), 70)
     _report(st, dopa, "DOPA", 9, _on(fy, 6, 25), _on(fy, 6, 29), 75)
     # the 12-month report is sent back once and leaves the agency 8 days after its due date
@@ -207,7 +207,7 @@ def last_year(st: Story, fy: int) -> None:
     _sla_through_stage2(st, dbd, "DBD", fy, months=((11, 3), (12, 12), (1, 12)))
     st.do(_on(fy, 2, 10), dbd, "publish_sla", "officer.dbd", form="sla/publish",
           changes={"published_on": _on(fy, 2, 10).date().isoformat()})
-    st.review(_on(fy, 2, 10) + DAY / 2, dbd, "review_publish", "supervisor.dbd")
+    st.review(_on(fy, 2, 10) + DAY / 4, dbd, "review_publish", "supervisor.dbd")
     st.sweep(_on(fy, 3, 2))  # the 6-month round opens; nobody reports
 
     dol = st.start(_on(fy, 10, 6), SLA, "DOL", "การจดทะเบียนสิทธิและนิติกรรม", fy)

@@ -125,7 +125,7 @@ def run(st, fy: int, today, on: Callable, through_stage2: Callable, report: Call
                 published = on(last, 1, 5 + i % 20)
                 st.do(published, iid, "publish_sla", officer, form="sla/publish",
                       changes={"published_on": published.date().isoformat()})
-                st.review(published + day / 2, iid, "review_publish", supervisor)
+                st.review(published + day / 4, iid, "review_publish", supervisor)
                 if course == "stuck":
                     st.sweep(on(last, 3, 2))  # the 6-month round opens; nobody reports
                 else:
