@@ -82,11 +82,7 @@ class Story:
         self.ctx, self.actors, self.agencies = ctx, actors, agencies
 
     def at(self, moment: datetime):
-        try:
-            import time_machine
-        except ImportError:  # pragma: no cover - the demo extra is not installed
-            raise RuntimeError("the demo data needs the demo extra: pip install 'slaflow[demo]'") from None
-        return time_machine.travel(moment, tick=False)
+        return _at(moment)
 
     def sweep(self, moment: datetime) -> None:
         with self.at(moment):
@@ -130,6 +126,15 @@ class Story:
     def review(self, moment: datetime, iid: int, bpmn_id: str, who: str, decision: str = "approve",
                comment: str = "") -> None:
         self.do(moment, iid, bpmn_id, who, {"decision": decision, **({"comment": comment} if comment else {})})
+
+
+def _at(moment: datetime):
+    """The clock stands at ``moment`` while the block runs."""
+    try:
+        import time_machine
+    except ImportError:  # pragma: no cover - the demo extra is not installed
+        raise RuntimeError("the demo data needs the demo extra: pip install 'slaflow[demo]'") from None
+    return time_machine.travel(moment, tick=False)
 
 
 def _on(fy: int, month: int, day: int, hour: int = 10) -> datetime:
@@ -376,18 +381,19 @@ def load(ctx: Context, today: datetime | None = None) -> list[tuple[str, str]]:
     scoring.install_shipped(ctx)
     admin = Actor.system("demo")
     codes: dict[str, int] = {}
-    for code, name, ministry, province, region, parent in ROSTER:
-        codes[code] = accounts.create_agency(ctx, admin, code, name, ministry, province, region,
-                                             parent_id=codes.get(parent), kind="unit" if parent else "department")
     user_ids = {}
     password_hash = hash_password(DEMO_PASSWORD)  # one slow hash for every demo account
-    for username, display, roles, agency in [*USERS, *demo_agencies.users()]:
-        user_ids[username] = accounts.create_user(ctx, admin, username, "", display, roles, codes.get(agency),
-                                                  email=f"{username}@example.go.th", password_hash=password_hash)
+    with _at(_on(fy - 2, 9, 1)):  # a month before last fiscal year began, the agencies, people, diagrams
+        for code, name, ministry, province, region, parent in ROSTER:
+            codes[code] = accounts.create_agency(ctx, admin, code, name, ministry, province, region,
+                                                 parent_id=codes.get(parent), kind="unit" if parent else "department")
+        for username, display, roles, agency in [*USERS, *demo_agencies.users()]:
+            user_ids[username] = accounts.create_user(ctx, admin, username, "", display, roles, codes.get(agency),
+                                                      email=f"{username}@example.go.th", password_hash=password_hash)
+        designer = Actor(None, "demo", None, frozenset({"designer"}))
+        for files_ in deploy.folder_bundles(ctx.settings.bpmn_dir).values():
+            deploy.deploy(ctx, files_, designer, note="ติดตั้งพร้อมข้อมูลตัวอย่าง")
     actors = {name: accounts.load_session_user(ctx, uid)[0] for name, uid in user_ids.items()}
-    designer = Actor(None, "demo", None, frozenset({"designer"}))
-    for files_ in deploy.folder_bundles(ctx.settings.bpmn_dir).values():
-        deploy.deploy(ctx, files_, designer, note="ติดตั้งพร้อมข้อมูลตัวอย่าง")
     central = actors["central"]
     for year in (fy - 1, fy):  # the central office publishes each year's schemes
         scoring.copy_schemes(ctx, central, 2558, year)
