@@ -3,6 +3,7 @@ logging one request at the counter, and the monthly figures against the SLA."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,6 +16,19 @@ from .context import engine_context
 from .params import fiscal_year_arg, int_arg
 
 bp = Blueprint("records", __name__, url_prefix="/records")
+
+#: the words of a service record in English; in Thai the page shows the words the import files use
+ENGLISH = {
+    "outcomes": {"completed": "Completed", "rejected": "Rejected", "withdrawn": "Withdrawn", "pending": "Pending"},
+    "channels": {"counter": "Counter", "online": "Online", "mail": "Mail", "phone": "Telephone", "other": "Other"},
+    "defects": {"calculation": "Calculation error", "document": "Document error", "rework": "Rework needed",
+                "complained": "Complained about"},
+}
+
+
+def _vocabulary() -> dict[str, dict[str, str]]:
+    thai = {"outcomes": records.OUTCOMES, "channels": records.CHANNELS, "defects": records.DEFECTS}
+    return ENGLISH if str(get_locale() or "th").startswith("en") else thai
 
 
 def _agency() -> int:
@@ -56,8 +70,7 @@ def index():
         status = 400
     figures = records.agency_measurement(ctx, current_user.actor, agency, fy)
     return render_template("records.html", services=services, report=report, figures=figures, agency=agency,
-                           fy=fy, outcomes=records.OUTCOMES, channels=records.CHANNELS,
-                           defects=records.DEFECTS), status
+                           fy=fy, **_vocabulary()), status
 
 
 @bp.route("/counter", methods=["POST"])

@@ -63,6 +63,9 @@ def test_import_from_the_template_and_see_the_figures(app, world, at_report):
         assert counter.status_code == 303  # completed before it was received: refused, with a message
         page = client.get("/records/?fy=2569").get_data(as_text=True)
         assert "75.00" in page and "ก.พ. 2569" in page  # 3 of 4 within 15 minutes in February
+        assert ">เคาน์เตอร์</option>" in page  # in Thai, the words the import files use
+        english = client.get("/records/?fy=2569&lang=en").get_data(as_text=True)
+        assert "Feb 2569 B.E." in english and ">Counter</option>" in english and "เคาน์เตอร์" not in english
         board = client.get("/dashboard?fy=2569").get_data(as_text=True)
         assert 'data-testid="measurement"' in board and "75.00" in board
         workflow = client.get(f"/instances/{at_report.iid}").get_data(as_text=True)
