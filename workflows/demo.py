@@ -15,7 +15,18 @@ from engine.context import Context
 from engine.fiscal import BE_OFFSET, fiscal_year_of
 from engine.models import Complaint, HumanTask, User, utcnow
 from engine.passwords import hash_password
-from engine.services import accounts, deploy, files, instances, publication, records, scoring, tasks, timers
+from engine.services import (
+    accounts,
+    deploy,
+    files,
+    instances,
+    kickoff,
+    publication,
+    records,
+    scoring,
+    tasks,
+    timers,
+)
 from engine.services import complaints as complaint_service
 from engine.services import surveys as survey_service
 from workflows import demo_agencies, demo_services
@@ -339,6 +350,14 @@ def complaints_of(st: Story, fy: int, today: datetime) -> None:
                                         "โทรแจ้งผ่านสายด่วน 1584")
 
 
+def kickoff_of(st: Story, fy: int, today: datetime) -> None:
+    """The central office starts this year's SLA workflow for a ministry's agencies in one action: those
+    already under way are skipped."""
+    with st.at(office_hours_ago(today, 40, min(_on(fy, 10, 7), today))):
+        kickoff.queue(st.ctx, st.actors["central"], SLA, fy, "กระบวนงานที่จะปรับปรุง", ministry="กระทรวงแรงงาน")
+        kickoff.run_queued(st.ctx)
+
+
 def this_year(st: Story, fy: int, today: datetime) -> None:
     """FY N, up to today: agencies at each of the first stages (the calendar's first due date, forms
     A–E, comes in January)."""
@@ -402,6 +421,7 @@ def load(ctx: Context, today: datetime | None = None) -> list[tuple[str, str]]:
     last_year(story, fy - 1)
     this_year(story, fy, today)
     demo_agencies.run(story, fy, today, _on, _sla_through_stage2, _report, SLA)
+    kickoff_of(story, fy, today)
     surveys_of(story, fy, today)
     service_records(story, fy, today)
     complaints_of(story, fy, today)

@@ -13,6 +13,7 @@ from engine.models import (
     Agency,
     Complaint,
     HumanTask,
+    KickoffJob,
     PublicSla,
     PublicSlaVersion,
     Submission,
@@ -39,12 +40,14 @@ def test_the_demo_shows_every_part_of_the_product(demo_home):
                 Submission.data["decision"].as_string() == "send_back"))
             answers = s.scalar(select(func.count()).select_from(SurveyResponse))
             complaints = s.scalar(select(func.count()).select_from(Complaint))
+            kickoffs = s.execute(select(KickoffJob.status, KickoffJob.started, KickoffJob.skipped)).all()
             published = s.execute(select(PublicSla.service_process, PublicSlaVersion.content).join(
                 PublicSlaVersion, PublicSlaVersion.id == PublicSla.current_version_id)).all()
         units = Counter(a.parent_id for a in agencies if a.parent_id)
         assert len(agencies) >= 30 and len({a.ministry for a in agencies}) >= 15  # 34 of 16
         assert max(units.values()) >= 3  # a department with its provincial units
         assert overdue >= 5 and sent_back >= 5 and answers >= 50 and complaints >= 3
+        assert [(status, started >= 1, skipped >= 1) for status, started, skipped in kickoffs] == [("done", True, True)]
         # every published SLA speaks of its own service: its name, and documents and steps of its own
         assert len(published) >= 15
         assert all([item["name"] for item in content["services"]] == [service] for service, content in published)
