@@ -31,7 +31,7 @@ class Deadline(Base):
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id", name="uq_deadline_timer"),
         Index("ix_deadline_due", "status", "due_at"),
-        Index("ix_deadline_task", "task_id", "status"),
+        Index("ix_deadline_task", "task_id", "status", "due_at"),
         CheckConstraint("status IN ('pending', 'fired', 'cancelled', 'failed')", name="ck_deadline_status"),
     )
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .. import notifications
 from ..actors import Actor
@@ -82,11 +82,15 @@ KIND_NOTICE = {"reminder": "due_soon", "clock": "clock", "overdue": "overdue"}
 
 
 def _fire_task_deadline(ctx: Context, uow, row: Deadline, now: datetime) -> bool:
-    """Reminders, clock warnings and overdue escalations: a notification, no workflow loaded."""
+    """Reminders, clock warnings and overdue escalations: a notification, no workflow loaded.
+
+    A notice that a later one of the same task has overtaken (the scheduler catching up after it was
+    down: "half the time used", "due in 3 days" and "overdue" all due at once) is dropped: people get
+    the latest only, not a burst of stale ones."""
     s = uow.session
     task = s.get(HumanTask, row.task_id) if row.task_id else None
     row.attempts += 1
-    if task is None or task.status != "open" or task.due_at is None:
+    if task is None or task.status != "open" or task.due_at is None or _overtaken(s, row, now):
         row.status = "cancelled"
         uow.commit()
         return False
@@ -96,6 +100,17 @@ def _fire_task_deadline(ctx: Context, uow, row: Deadline, now: datetime) -> bool
     row.status, row.fired_at = "fired", now
     uow.commit()
     return True
+
+
+_LATER_DUE = (select(Deadline.id).where(
+    Deadline.task_id == bindparam("task_id"), Deadline.status == "pending", Deadline.due_at > bindparam("after"),
+    Deadline.due_at <= bindparam("now")).limit(1))
+
+
+def _overtaken(s, row: Deadline, now: datetime) -> bool:
+    """A later notice of the task is due too (task deadlines only ever carry a task id)."""
+    return s.connection().execute(_LATER_DUE, {"task_id": row.task_id, "after": row.due_at, "now": now}).first() \
+        is not None
 
 
 def _record_failure(ctx: Context, deadline_id: int, message: str, now: datetime) -> None:

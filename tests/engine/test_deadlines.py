@@ -56,12 +56,16 @@ def test_reminders_clock_and_overdue_rows(world):
 def test_each_reminder_fires_once_in_order_and_escalates_when_overdue(world):
     ctx = world.ctx
     [iid] = _start(world)
+    notices = sorted((due, key) for key, (due, _status) in _rows(ctx, iid).items() if key.split(":")[0] in
+                     ("clock", "reminder"))
     fired = []
-    for when in (datetime(2026, 2, 25, tzinfo=timezone.utc), datetime(2026, 3, 31, 2, tzinfo=timezone.utc),
-                 datetime(2026, 4, 9, 2, tzinfo=timezone.utc), datetime(2026, 4, 9, 3, tzinfo=timezone.utc)):
-        with time_machine.travel(when, tick=False):
+    for due, _key in notices:  # the scheduler sweeps every minute: each notice in its turn
+        with time_machine.travel(due, tick=False):
             fired.append(timers.sweep(ctx).notices)
-    assert fired == [1, 2, 2, 0]  # clock 50%; reminder 7 + clock 75%; reminders 3 and 1 (caught up)
+        with time_machine.travel(due, tick=False):
+            fired.append(timers.sweep(ctx).notices)  # and never twice
+    assert [key for _, key in notices] == ["clock:50", "clock:75", "reminder:7", "reminder:3", "reminder:1"]
+    assert fired == [1, 0] * 5
     with time_machine.travel(datetime(2026, 4, 11, tzinfo=timezone.utc), tick=False):
         result = timers.sweep(ctx)
     assert (result.notices, result.fired) == (1, 1)  # overdue escalation and the BPMN timer itself
@@ -71,6 +75,25 @@ def test_each_reminder_fires_once_in_order_and_escalates_when_overdue(world):
     officers, supervisors = 2, 1
     assert kinds.count("due_soon") == 3 * officers and kinds.count("clock") == 2 * officers
     assert kinds.count("overdue") == officers + supervisors
+
+
+def test_a_scheduler_catching_up_sends_the_latest_notice_only(world):
+    """Down from before the first warning until the day before the due date: people get "due tomorrow",
+    not five stale warnings at once; the ones overtaken are cancelled, never sent later."""
+    ctx = world.ctx
+    [iid] = _start(world)
+    with time_machine.travel(datetime(2026, 4, 9, 2, tzinfo=timezone.utc), tick=False):
+        result = timers.sweep(ctx)
+    assert (result.notices, result.skipped, result.failed) == (1, 4, 0)
+    rows = _rows(ctx, iid)
+    assert rows["reminder:1"][1] == "fired"
+    assert {rows[k][1] for k in ("clock:50", "clock:75", "reminder:7", "reminder:3")} == {"cancelled"}
+    with ctx.uow(write=False) as uow:
+        kinds = [n.kind for n in uow.session.scalars(select(Notification).where(
+            Notification.instance_id == iid, Notification.kind != "task_arrived"))]
+    assert kinds == ["due_soon", "due_soon"]  # the agency's two officers, once each
+    with time_machine.travel(datetime(2026, 4, 11, tzinfo=timezone.utc), tick=False):
+        assert timers.sweep(ctx).notices == 1  # the escalation still comes when the task is overdue
 
 
 def test_downtime_every_missed_deadline_fires_once(world):
