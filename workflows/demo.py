@@ -124,7 +124,10 @@ class Story:
                     HumanTask.instance_id == iid, HumanTask.bpmn_id == bpmn_id, HumanTask.status == "open"))
             if task_id is None:
                 raise RuntimeError(f"demo: {bpmn_id} is not open in instance {iid}")
-            payload = data if data is not None else self._with_files(who, iid, dict(_example(form), **(changes or {})))
+            payload = data
+            if payload is None:  # the form's example with ``changes``; a change to None drops the field
+                merged = {k: v for k, v in dict(_example(form), **(changes or {})).items() if v is not None}
+                payload = self._with_files(who, iid, merged)
             tasks.submit(self.ctx, self.actors[who], task_id, payload)
 
     def draft(self, moment: datetime, iid: int, bpmn_id: str, who: str, data: dict) -> None:
@@ -208,7 +211,7 @@ def last_year(st: Story, fy: int) -> None:
     dopa = st.start(_on(fy, 10, 6), SLA, "DOPA", "การขอมีบัตรประจำตัวประชาชน", fy)
     _sla_through_stage2(st, dopa, "DOPA", fy, months=((10, 12), (12, 3), (12, 10)))
     st.do(_on(fy, 1, 20), dopa, "publish_sla", "officer.dopa", form="sla/publish",
-          changes={"published_on": _on(fy, 1, 20).date().isoformat()})
+          changes=demo_services.publish_changes("การขอมีบัตรประจำตัวประชาชน", _on(fy, 1, 20).date()))
     st.review(_on(fy, 1, 20) + DAY / 4, dopa, "review_publish", "supervisor.dopa")
     _report(st, dopa, "DOPA", 6, _on(fy, 3, 25), _on(fy, 3, 30), 70)
     _report(st, dopa, "DOPA", 9, _on(fy, 6, 25), _on(fy, 6, 29), 75)
@@ -222,7 +225,7 @@ def last_year(st: Story, fy: int) -> None:
     dbd = st.start(_on(fy, 10, 6), SLA, "DBD", "การจดทะเบียนบริษัทจำกัด", fy)
     _sla_through_stage2(st, dbd, "DBD", fy, months=((11, 3), (12, 12), (1, 12)))
     st.do(_on(fy, 2, 10), dbd, "publish_sla", "officer.dbd", form="sla/publish",
-          changes={"published_on": _on(fy, 2, 10).date().isoformat()})
+          changes=demo_services.publish_changes("การจดทะเบียนบริษัทจำกัด", _on(fy, 2, 10).date()))
     st.review(_on(fy, 2, 10) + DAY / 4, dbd, "review_publish", "supervisor.dbd")
     st.sweep(_on(fy, 3, 2))  # the 6-month round opens; nobody reports
 

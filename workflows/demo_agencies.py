@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .demo_services import select_changes, stage1_changes
+from .demo_services import publish_changes, select_changes, stage1_changes
 
 BKK = ZoneInfo("Asia/Bangkok")
 
@@ -124,7 +124,7 @@ def run(st, fy: int, today, on: Callable, through_stage2: Callable, report: Call
                 through_stage2(st, iid, code, last, months=((10, 10 + i % 10), (11, 5 + i % 12), (12, 1 + i % 12)))
                 published = on(last, 1, 5 + i % 20)
                 st.do(published, iid, "publish_sla", officer, form="sla/publish",
-                      changes={"published_on": published.date().isoformat()})
+                      changes=publish_changes(service, published.date()))
                 st.review(published + day / 4, iid, "review_publish", supervisor)
                 if course == "stuck":
                     st.sweep(on(last, 3, 2))  # the 6-month round opens; nobody reports
@@ -161,7 +161,7 @@ def _this_year(st, fy, today, i, code, service, course, officer, supervisor, on,
           changes={**select_changes(service), "revise_sla": not keep})
     if keep:
         st.do(ago(30 - i % 5), iid, "publish_sla", officer, form="sla/publish",
-              changes={"published_on": ago(30 - i % 5).date().isoformat()})
+              changes=publish_changes(service, ago(30 - i % 5).date()))
         st.review(ago(25 - i % 5), iid, "review_publish", supervisor)
         return
     if course == "select":

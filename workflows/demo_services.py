@@ -243,6 +243,16 @@ SERVICES: dict[str, Service] = {
 }
 
 
+def publish_changes(service: str, published_on: date) -> dict:
+    """The publication of a service's SLA: posted where it is served (the example's web address and
+    transport office belong to the vehicle-tax example, so they are dropped: ``None`` removes a field)."""
+    found = SERVICES.get(service)
+    if found is None:
+        return {"published_on": published_on.isoformat()}
+    return {"published_on": published_on.isoformat(), "online_url": None,
+            "places": [{"place": f"ป้ายประกาศ ณ จุดให้บริการ {found.places[0][0]}"}]}
+
+
 def select_changes(service: str) -> dict:
     """The select-process form of a service: its name, and how it was served before."""
     found = SERVICES.get(service)
