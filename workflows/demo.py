@@ -5,15 +5,15 @@ lateness, notifications and scores are exactly what the product makes of them.""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
 from engine.actors import Actor
 from engine.config import REPO_ROOT
 from engine.context import Context
-from engine.fiscal import BE_OFFSET, fiscal_year_of
-from engine.models import Complaint, HumanTask, User, utcnow
+from engine.fiscal import fiscal_year_of
+from engine.models import HumanTask, User, utcnow
 from engine.passwords import hash_password
 from engine.services import (
     accounts,
@@ -21,16 +21,13 @@ from engine.services import (
     files,
     instances,
     kickoff,
-    publication,
-    records,
     scoring,
     tasks,
     timers,
 )
-from engine.services import complaints as complaint_service
-from engine.services import surveys as survey_service
 from workflows import demo_agencies, demo_services
-from workflows.demo_agencies import BKK, office_hours_ago
+from workflows.demo_citizens import complaints_of, service_records, surveys_of
+from workflows.demo_clock import BKK, DAY, at, office_hours_ago, on
 from workflows.demo_files import evidence
 
 DEMO_PASSWORD = "slaflow-demo"  # noqa: S105 - published demo password, demo data only
@@ -93,7 +90,7 @@ class Story:
         self.ctx, self.actors, self.agencies = ctx, actors, agencies
 
     def at(self, moment: datetime):
-        return _at(moment)
+        return at(moment)
 
     def sweep(self, moment: datetime) -> None:
         with self.at(moment):
@@ -142,28 +139,12 @@ class Story:
         self.do(moment, iid, bpmn_id, who, {"decision": decision, **({"comment": comment} if comment else {})})
 
 
-def _at(moment: datetime):
-    """The clock stands at ``moment`` while the block runs."""
-    try:
-        import time_machine
-    except ImportError:  # pragma: no cover - the demo extra is not installed
-        raise RuntimeError("the demo data needs the demo extra: pip install 'slaflow[demo]'") from None
-    return time_machine.travel(moment, tick=False)
-
-
-def _on(fy: int, month: int, day: int, hour: int = 10) -> datetime:
-    """A moment of fiscal year ``fy`` (Oct–Dec fall in the C.E. year before it ends)."""
-    year = fy - BE_OFFSET - (1 if month >= 10 else 0)
-    return datetime.combine(date(year, month, day), time(hour), BKK)
-
-
-DAY = timedelta(days=1)
 
 
 
 def _sla_through_stage2(st: Story, iid: int, agency: str, fy: int, months=((10, 8), (11, 10), (11, 20))) -> None:
     """Process selected, stage 1 approved, stage 4 approved, stage 2 (plan and SLA) approved."""
-    stage1, stage4, stage2 = (_on(fy, m, d) for m, d in months)
+    stage1, stage4, stage2 = (on(fy, m, d) for m, d in months)
     officer, supervisor = f"officer.{agency.lower()}", f"supervisor.{agency.lower()}"
     service = _service_of(st, iid)
     st.do(stage1, iid, "select_process", officer, form="sla/select_process",
@@ -171,7 +152,8 @@ def _sla_through_stage2(st: Story, iid: int, agency: str, fy: int, months=((10, 
     st.do(stage1 + DAY / 4, iid, "stage1_targets", officer, form="sla/stage1",
           changes=demo_services.stage1_changes(service))
     st.review(stage1 + 2 * DAY, iid, "review_stage1", supervisor)
-    st.do(stage4, iid, "change_management", officer, form="sla/change_management")
+    st.do(stage4, iid, "change_management", officer, form="sla/change_management",
+          changes=demo_services.change_changes(service, fy))
     st.review(stage4 + DAY, iid, "review_stage4", supervisor)
     st.do(stage2, iid, "stage2_sla", officer, form="sla/stage2", changes=demo_services.stage2_changes(service, fy))
     st.review(stage2 + 2 * DAY, iid, "review_stage2", supervisor)
@@ -188,7 +170,8 @@ def _report(st: Story, iid: int, agency: str, months: int, sent: datetime, appro
             success: int = 90) -> None:
     officer, supervisor = f"officer.{agency.lower()}", f"supervisor.{agency.lower()}"
     form = "sla/report_12m" if months == 12 else "sla/report"
-    st.do(sent, iid, f"report_{months}m", officer, form=form, changes={"success_percent": success})
+    st.do(sent, iid, f"report_{months}m", officer, form=form,
+          changes=demo_services.report_changes(_service_of(st, iid), success))
     st.review(approved, iid, f"review_report{months}", supervisor)
 
 
@@ -196,167 +179,76 @@ def last_year(st: Story, fy: int) -> None:
     """FY N-1: an exemplary agency, one whose 12-month report left late, one stuck in stage 3 with the
     6-month report overdue, one stuck in stage 1; a unit's process-improvement KPI with a late round;
     the department's service standard in its units."""
-    dlt = st.start(_on(fy, 10, 6), SLA, "DLT", "การชำระภาษีรถประจำปี", fy)
+    dlt = st.start(on(fy, 10, 6), SLA, "DLT", "การชำระภาษีรถประจำปี", fy)
     _sla_through_stage2(st, dlt, "DLT", fy)
-    st.do(_on(fy, 12, 15), dlt, "publish_sla", "officer.dlt", form="sla/publish",
-          changes={"published_on": _on(fy, 12, 15).date().isoformat()})
-    st.review(_on(fy, 12, 15) + DAY / 4, dlt, "review_publish", "supervisor.dlt")
-    _report(st, dlt, "DLT", 6, _on(fy, 3, 20), _on(fy, 3, 24), 80)
-    _report(st, dlt, "DLT", 9, _on(fy, 6, 18), _on(fy, 6, 22), 90)
-    _report(st, dlt, "DLT", 12, _on(fy, 9, 15), _on(fy, 9, 22), 100)
-    st.do(_on(fy + 1, 10, 28), dlt, "central_evaluation", "central",
+    st.do(on(fy, 12, 15), dlt, "publish_sla", "officer.dlt", form="sla/publish",
+          changes={"published_on": on(fy, 12, 15).date().isoformat()})
+    st.review(on(fy, 12, 15) + DAY / 4, dlt, "review_publish", "supervisor.dlt")
+    _report(st, dlt, "DLT", 6, on(fy, 3, 20), on(fy, 3, 24), 80)
+    _report(st, dlt, "DLT", 9, on(fy, 6, 18), on(fy, 6, 22), 90)
+    _report(st, dlt, "DLT", 12, on(fy, 9, 15), on(fy, 9, 22), 100)
+    st.do(on(fy + 1, 10, 28), dlt, "central_evaluation", "central",
           {"milestone_level": 5, "success_percent": 92, "satisfaction_percent": 86,
            "comment": "ดำเนินการครบทุกขั้นตอนตามกำหนด"})
 
-    dopa = st.start(_on(fy, 10, 6), SLA, "DOPA", "การขอมีบัตรประจำตัวประชาชน", fy)
+    dopa = st.start(on(fy, 10, 6), SLA, "DOPA", "การขอมีบัตรประจำตัวประชาชน", fy)
     _sla_through_stage2(st, dopa, "DOPA", fy, months=((10, 12), (12, 3), (12, 10)))
-    st.do(_on(fy, 1, 20), dopa, "publish_sla", "officer.dopa", form="sla/publish",
-          changes=demo_services.publish_changes("การขอมีบัตรประจำตัวประชาชน", _on(fy, 1, 20).date()))
-    st.review(_on(fy, 1, 20) + DAY / 4, dopa, "review_publish", "supervisor.dopa")
-    _report(st, dopa, "DOPA", 6, _on(fy, 3, 25), _on(fy, 3, 30), 70)
-    _report(st, dopa, "DOPA", 9, _on(fy, 6, 25), _on(fy, 6, 29), 75)
+    st.do(on(fy, 1, 20), dopa, "publish_sla", "officer.dopa", form="sla/publish",
+          changes=demo_services.publish_changes("การขอมีบัตรประจำตัวประชาชน", on(fy, 1, 20).date()))
+    st.review(on(fy, 1, 20) + DAY / 4, dopa, "review_publish", "supervisor.dopa")
+    _report(st, dopa, "DOPA", 6, on(fy, 3, 25), on(fy, 3, 30), 70)
+    _report(st, dopa, "DOPA", 9, on(fy, 6, 25), on(fy, 6, 29), 75)
     # the 12-month report is sent back once and leaves the agency 8 days after its due date
-    st.do(_on(fy + 1, 10, 3), dopa, "report_12m", "officer.dopa", form="sla/report_12m",
-          changes={"success_percent": 78})
-    st.review(_on(fy + 1, 10, 5), dopa, "review_report12", "supervisor.dopa", "send_back",
+    st.do(on(fy + 1, 10, 3), dopa, "report_12m", "officer.dopa", form="sla/report_12m",
+          changes=demo_services.report_changes("การขอมีบัตรประจำตัวประชาชน", 78))
+    st.review(on(fy + 1, 10, 5), dopa, "review_report12", "supervisor.dopa", "send_back",
               "แนบหลักฐานการอบรมเจ้าหน้าที่ให้ครบ")
-    _report(st, dopa, "DOPA", 12, _on(fy + 1, 10, 7), _on(fy + 1, 10, 8), 78)
+    _report(st, dopa, "DOPA", 12, on(fy + 1, 10, 7), on(fy + 1, 10, 8), 78)
 
-    dbd = st.start(_on(fy, 10, 6), SLA, "DBD", "การจดทะเบียนบริษัทจำกัด", fy)
+    dbd = st.start(on(fy, 10, 6), SLA, "DBD", "การจดทะเบียนบริษัทจำกัด", fy)
     _sla_through_stage2(st, dbd, "DBD", fy, months=((11, 3), (12, 12), (1, 12)))
-    st.do(_on(fy, 2, 10), dbd, "publish_sla", "officer.dbd", form="sla/publish",
-          changes=demo_services.publish_changes("การจดทะเบียนบริษัทจำกัด", _on(fy, 2, 10).date()))
-    st.review(_on(fy, 2, 10) + DAY / 4, dbd, "review_publish", "supervisor.dbd")
-    st.sweep(_on(fy, 3, 2))  # the 6-month round opens; nobody reports
+    st.do(on(fy, 2, 10), dbd, "publish_sla", "officer.dbd", form="sla/publish",
+          changes=demo_services.publish_changes("การจดทะเบียนบริษัทจำกัด", on(fy, 2, 10).date()))
+    st.review(on(fy, 2, 10) + DAY / 4, dbd, "review_publish", "supervisor.dbd")
+    st.sweep(on(fy, 3, 2))  # the 6-month round opens; nobody reports
 
-    dol = st.start(_on(fy, 10, 6), SLA, "DOL", "การจดทะเบียนสิทธิและนิติกรรม", fy)
-    st.do(_on(fy, 10, 20), dol, "select_process", "officer.dol", form="sla/select_process",
+    dol = st.start(on(fy, 10, 6), SLA, "DOL", "การจดทะเบียนสิทธิและนิติกรรม", fy)
+    st.do(on(fy, 10, 20), dol, "select_process", "officer.dol", form="sla/select_process",
           changes=demo_services.select_changes("การจดทะเบียนสิทธิและนิติกรรม"))
-    st.do(_on(fy, 12, 1), dol, "stage1_targets", "officer.dol", form="sla/stage1",
+    st.do(on(fy, 12, 1), dol, "stage1_targets", "officer.dol", form="sla/stage1",
           changes=demo_services.stage1_changes("การจดทะเบียนสิทธิและนิติกรรม"))
-    st.review(_on(fy, 12, 8), dol, "review_stage1", "supervisor.dol", "send_back",
+    st.review(on(fy, 12, 8), dol, "review_stage1", "supervisor.dol", "send_back",
               "ค่าเป้าหมายยังไม่สอดคล้องกับปัญหาที่ระบุ")
-    st.do(_on(fy, 2, 2), dol, "stage1_targets", "officer.dol", form="sla/stage1",
+    st.do(on(fy, 2, 2), dol, "stage1_targets", "officer.dol", form="sla/stage1",
           changes=demo_services.stage1_changes("การจดทะเบียนสิทธิและนิติกรรม"))
-    st.review(_on(fy, 2, 9), dol, "review_stage1", "supervisor.dol", "send_back",
+    st.review(on(fy, 2, 9), dol, "review_stage1", "supervisor.dol", "send_back",
               "ยังขาดการวิเคราะห์ด้านค่าใช้จ่าย")
 
-    unit = st.start(_on(fy, 10, 6), UNIT_KPI, "DLT-CM", "การต่ออายุใบอนุญาตขับรถ", fy)
-    st.do(_on(fy, 4, 13), unit, "round1_report", "officer.dlt-cm", form="kpi_2566/round1")
-    st.review(_on(fy, 4, 13, 15), unit, "review_round1", "supervisor.dlt-cm")  # 3 days late
-    st.do(_on(fy + 1, 10, 1), unit, "round2_report", "officer.dlt-cm", form="kpi_2566/round2")
-    st.review(_on(fy + 1, 10, 2), unit, "review_round2", "supervisor.dlt-cm")
-    st.do(_on(fy + 1, 10, 20), unit, "kpi_assessment", "evaluator.dlt",
+    unit = st.start(on(fy, 10, 6), UNIT_KPI, "DLT-CM", "การต่ออายุใบอนุญาตขับรถ", fy)
+    st.do(on(fy, 4, 13), unit, "round1_report", "officer.dlt-cm", form="kpi_2566/round1")
+    st.review(on(fy, 4, 13, 15), unit, "review_round1", "supervisor.dlt-cm")  # 3 days late
+    st.do(on(fy + 1, 10, 1), unit, "round2_report", "officer.dlt-cm", form="kpi_2566/round2")
+    st.review(on(fy + 1, 10, 2), unit, "review_round2", "supervisor.dlt-cm")
+    st.do(on(fy + 1, 10, 20), unit, "kpi_assessment", "evaluator.dlt",
           {"round1_level": 5, "round2_level": 3, "comment": "มีผังกระบวนการ คู่มือ และการอบรมครบ"})
 
     # the department's service standard (seed 002) in its two units: one Best practice, one Standard
     for unit_code, scores in (("DLT-CM", [4.6] * 10), ("DLT-BKK1", [4.2, 3.8, 3.5, 4.0, 3.6, 3.9, 4.1, 3.2, 3.7, 4.0])):
         who = unit_code.lower()
-        std = st.start(_on(fy, 10, 6), STANDARD, unit_code, "มาตรฐานการให้บริการของหน่วยงาน", fy)
+        std = st.start(on(fy, 10, 6), STANDARD, unit_code, "มาตรฐานการให้บริการของหน่วยงาน", fy)
         for months, (month, day) in ((6, (4, 8)), (9, (7, 8)), (12, (10, 6))):
-            moment = _on(fy + (1 if months == 12 else 0), month, day)
+            moment = on(fy + (1 if months == 12 else 0), month, day)
             st.do(moment, std, f"std_report_{months}", f"officer.{who}",
                   form="standard/report_12m" if months == 12 else "standard/report")
             st.review(moment + DAY / 4, std, f"review_std{months}", f"supervisor.{who}")
-        st.do(_on(fy + 1, 10, 25), std, "std_assessment", "evaluator.dlt",
+        st.do(on(fy + 1, 10, 25), std, "std_assessment", "evaluator.dlt",
               {**{f"kpi{n}": v for n, v in enumerate(scores, start=1)}, "comment": "ประเมินจากรายงานและหลักฐาน"})
-
-
-def surveys_of(st: Story, fy: int, today: datetime) -> None:
-    """The central office's satisfaction survey of last year (October after the year, seed 000) with
-    citizens' answers, and this year's survey open now."""
-    import random
-
-    central = st.actors["central"]
-    definition = json.loads((REPO_ROOT / "workflows" / "surveys" / "satisfaction.json").read_text(encoding="utf-8"))
-    october = _on(fy, 10, 1)
-    last = survey_service.create(st.ctx, central, fy - 1, f"สำรวจความพึงพอใจ ปีงบประมาณ {fy - 1}", definition,
-                                 october.date(), _on(fy, 10, 31).date())
-    survey_service.set_status(st.ctx, central, last, "open")
-    rng = random.Random(fy)
-    # (agency, service, answers, share of good answers): what the citizens said
-    said = (("DLT", "การชำระภาษีรถประจำปี", 40, 0.9), ("DOPA", "การขอมีบัตรประจำตัวประชาชน", 30, 0.72),
-            ("DBD", "การจดทะเบียนบริษัทจำกัด", 12, 0.5))
-    for code, service, count, good in said:
-        slug = publication.slug_of(service)
-        for i in range(count):
-            rating = (lambda: rng.choice((4, 5))) if rng.random() < good else (lambda: rng.choice((1, 2, 3)))
-            answers = {q["id"]: str(rating()) for q in definition["questions"] if q["type"] == "scale"}
-            answers["on_time"] = "yes" if rng.random() < good else "no"
-            if i % 7 == 0:
-                answers["suggestion"] = rng.choice(("ขอให้เพิ่มช่องบริการช่วงพักกลางวัน", "เจ้าหน้าที่ให้คำแนะนำดีมาก",
-                                                    "ที่จอดรถไม่เพียงพอ", "อยากให้ชำระผ่านแอปได้ทุกรายการ"))
-            with st.at(october + timedelta(days=i % 28, hours=i % 8)):
-                survey_service.respond(st.ctx, code, slug, rng.choice(("public", "public", "business", "other")),
-                                       answers, f"demo-{code}-{i}")
-    survey_service.set_status(st.ctx, central, last, "closed")
-    current = survey_service.create(st.ctx, central, fy, f"สำรวจความพึงพอใจ ปีงบประมาณ {fy}", definition,
-                                    (today - timedelta(days=30)).astimezone(BKK).date(),
-                                    (today + timedelta(days=60)).astimezone(BKK).date())
-    survey_service.set_status(st.ctx, central, current, "open")
-
-
-def service_records(st: Story, fy: int, today: datetime) -> None:
-    """Served requests of two published services since the start of last fiscal year: mostly within
-    the promised 15 minutes, some not, a few with a quality defect."""
-    import random
-
-    rng = random.Random(fy * 7)
-    header = ",".join(thai for _, thai in records.COLUMNS)
-    for code, service, good in (("DLT", "การชำระภาษีรถประจำปี", 0.88), ("DOPA", "การขอมีบัตรประจำตัวประชาชน", 0.7)):
-        lines, day = [header], _on(fy - 1, 10, 1, 9).replace(tzinfo=None)
-        n = 0
-        while day < today.astimezone(BKK).replace(tzinfo=None) - timedelta(days=1):
-            if day.weekday() < 5:
-                for _ in range(rng.randint(3, 8)):
-                    n += 1
-                    start = day + timedelta(minutes=rng.randint(0, 400))
-                    minutes = rng.randint(5, 15) if rng.random() < good else rng.randint(16, 45)
-                    flag = "คำนวณผิดพลาด" if rng.random() < 0.02 else ""
-                    lines.append(f"{code}-{n:06d},{start:%d/%m}/{start.year + 543} {start:%H:%M},"
-                                 f"{(start + timedelta(minutes=minutes)):%d/%m}/{start.year + 543} "
-                                 f"{(start + timedelta(minutes=minutes)):%H:%M},เสร็จสิ้น,"
-                                 f"{rng.choice(('เคาน์เตอร์', 'ออนไลน์'))},{flag}")
-            day += timedelta(days=1)
-        report = records.import_file(st.ctx, st.actors[f"officer.{code.lower()}"], st.agencies[code], service,
-                                     "demo.csv", ("\n".join(lines) + "\n").encode())
-        if report.errors:
-            raise RuntimeError(f"demo records refused: {report.errors[:3]}")
-
-
-def complaints_of(st: Story, fy: int, today: datetime) -> None:
-    """Complaints about the car-tax service: one closed with an improvement, one answered, one overdue,
-    one just in by telephone."""
-    slug = publication.slug_of("การชำระภาษีรถประจำปี")
-    said = [(60, "delay", "รอคิวนานเกินเวลาที่ประกาศ", "วันที่ไปใช้บริการรอคิวกว่า 1 ชั่วโมง", "close"),
-            (25, "document", "ขอสำเนาเอกสารซ้ำ", "เจ้าหน้าที่ขอสำเนาทะเบียนรถทั้งที่มีในระบบแล้ว", "answer"),
-            (40, "staff", "เจ้าหน้าที่ไม่ชี้แจงขั้นตอน", "ไม่ทราบว่าต้องไปชำระที่ช่องใด", None)]
-    for days, category, subject, detail, until in said:
-        moment = office_hours_ago(today, days, today - timedelta(days=days + 1))  # staff answer in office hours
-        with st.at(moment):
-            code = complaint_service.file_public(st.ctx, "DLT", slug, category, subject, detail,
-                                                 name="ผู้ร้องเรียนตัวอย่าง", phone="0800000000")
-        with st.ctx.uow(write=False) as uow:
-            iid = uow.session.scalar(select(Complaint.instance_id).where(Complaint.code == code))
-        st.do(moment + DAY / 4, iid, "assign_complaint", "supervisor.dlt",
-              {"priority": "high" if category == "delay" else "normal", "category": category})
-        if until:
-            st.do(moment + 3 * DAY, iid, "answer_complaint", "officer.dlt",
-                  {"answer": "ได้ปรับปรุงตามที่แจ้งแล้ว ขออภัยในความไม่สะดวก",
-                   "improvement": "เพิ่มช่องบริการช่วงเช้า" if category == "delay" else "",
-                   "notify_complainant": False})
-        if until == "close":
-            st.do(moment + 4 * DAY, iid, "close_complaint", "supervisor.dlt", {"decision": "close"})
-    with st.at(today - timedelta(hours=2)):
-        complaint_service.file_by_staff(st.ctx, st.actors["officer.dlt"], st.agencies["DLT"],
-                                        "การชำระภาษีรถประจำปี", "hotline", "suggestion", "ขอให้เปิดบริการวันเสาร์",
-                                        "โทรแจ้งผ่านสายด่วน 1584")
 
 
 def kickoff_of(st: Story, fy: int, today: datetime) -> None:
     """The central office starts this year's SLA workflow for a ministry's agencies in one action: those
     already under way are skipped."""
-    with st.at(office_hours_ago(today, 40, min(_on(fy, 10, 7), today))):
+    with st.at(office_hours_ago(today, 40, min(on(fy, 10, 7), today))):
         kickoff.queue(st.ctx, st.actors["central"], SLA, fy, "กระบวนงานที่จะปรับปรุง", ministry="กระทรวงแรงงาน")
         kickoff.run_queued(st.ctx)
 
@@ -364,7 +256,7 @@ def kickoff_of(st: Story, fy: int, today: datetime) -> None:
 def this_year(st: Story, fy: int, today: datetime) -> None:
     """FY N, up to today: agencies at each of the first stages (the calendar's first due date, forms
     A–E, comes in January)."""
-    start = min(_on(fy, 10, 6), today)
+    start = min(on(fy, 10, 6), today)
 
     def ago(days: int) -> datetime:
         return office_hours_ago(today, days, start)
@@ -405,7 +297,7 @@ def load(ctx: Context, today: datetime | None = None) -> list[tuple[str, str]]:
     codes: dict[str, int] = {}
     user_ids = {}
     password_hash = hash_password(DEMO_PASSWORD)  # one slow hash for every demo account
-    with _at(_on(fy - 2, 9, 1)):  # a month before last fiscal year began, the agencies, people, diagrams
+    with at(on(fy - 2, 9, 1)):  # a month before last fiscal year began, the agencies, people, diagrams
         for code, name, ministry, province, region, parent in ROSTER:
             codes[code] = accounts.create_agency(ctx, admin, code, name, ministry, province, region,
                                                  parent_id=codes.get(parent), kind="unit" if parent else "department")
@@ -423,7 +315,7 @@ def load(ctx: Context, today: datetime | None = None) -> list[tuple[str, str]]:
     story = Story(ctx, actors, codes)
     last_year(story, fy - 1)
     this_year(story, fy, today)
-    demo_agencies.run(story, fy, today, _on, _sla_through_stage2, _report, SLA)
+    demo_agencies.run(story, fy, today, on, _sla_through_stage2, _report, SLA)
     kickoff_of(story, fy, today)
     surveys_of(story, fy, today)
     service_records(story, fy, today)

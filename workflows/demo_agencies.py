@@ -5,20 +5,10 @@ courses, run by the same use cases as the hand-written stories in ``demo``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
+from .demo_clock import office_hours_ago
 from .demo_services import publish_changes, select_changes, stage1_changes
-
-BKK = ZoneInfo("Asia/Bangkok")
-
-
-def office_hours_ago(today: datetime, days: int, earliest: datetime) -> datetime:
-    """``days`` before ``today`` at 10:00 in Bangkok (people work in office hours), never before
-    ``earliest`` nor after ``today``."""
-    moment = (today - timedelta(days=days)).astimezone(BKK).replace(hour=10, minute=0, second=0, microsecond=0)
-    return max(earliest, min(moment, today))
-
 
 #: (code, name, ministry, province, region, parent code or None, the service its SLA promises)
 AGENCIES = [

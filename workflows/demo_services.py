@@ -264,14 +264,46 @@ def select_changes(service: str) -> dict:
 
 
 def stage1_changes(service: str) -> dict:
-    """Stage 1's targets: the time the new steps take."""
+    """Stage 1: the problem, the analysis and the approach of this service, and the time the new steps take."""
     found = SERVICES.get(service)
     if found is None:
         return {}
+    before, after = f"{found.before} {_UNIT[found.unit]}", f"{found.promised} {_UNIT[found.unit]}"
     return {"targets": {"time_value": found.promised, "time_unit": found.unit, "satisfaction_percent": 85,
                         "accuracy_percent": 100},
             "problems": [{"problem": "ใช้เวลารอนาน", "customer_group": "ประชาชนทั่วไป",
-                          "expectation": f"ได้รับบริการภายใน {found.promised} {_UNIT[found.unit]}"}]}
+                          "expectation": f"ได้รับบริการภายใน {after}"}],
+            "capability": f"เจ้าหน้าที่ผู้ให้บริการประจำ{found.places[0][0]} และระบบสารสนเทศของหน่วยงาน",
+            "analysis": {"time": f"ใช้เวลา {before}", "steps": f"{len(found.steps) + 2} ขั้นตอน",
+                         "quality": "เอกสารไม่ครบต้องมาติดต่อซ้ำ", "channels": found.places[0][0],
+                         "transparency": "ไม่ทราบสถานะคำขอ", "cost": "ค่าเดินทางของผู้รับบริการ"},
+            "approach": {"process": f"ลดขั้นตอนเหลือ {len(found.steps)} ขั้นตอน",
+                         "system": "ยื่นคำขอและติดตามสถานะออนไลน์", "staff": "อบรมเจ้าหน้าที่ผู้ให้บริการ"}}
+
+
+def change_changes(service: str, fiscal_year: int) -> dict:
+    """Stage 4: who is told of the new service and how, and the staff's training, in the fiscal year."""
+    found = SERVICES.get(service)
+    if found is None:
+        return {}
+    return {"stakeholders": [{"group": "ผู้รับบริการ" + service.removeprefix("การ"),
+                              "how": "ประกาศ ณ จุดให้บริการและเว็บไซต์ของหน่วยงาน", "done": True}],
+            "training": [{"topic": "ขั้นตอนการให้บริการใหม่", "date": date(fiscal_year - 543, 1, 15).isoformat(),
+                          "participants": 20, "done": True}]}
+
+
+def report_changes(service: str, success: int) -> dict:
+    """A round's report: the plan's activities and the time the service took."""
+    found = SERVICES.get(service)
+    if found is None:
+        return {"success_percent": success}
+    taken = max(1, found.promised * 90 // 100)
+    return {"success_percent": success,
+            "activities": [{"activity": "ปรับขั้นตอนและประกาศขั้นตอนใหม่", "progress": 100, "note": ""},
+                           {"activity": "อบรมเจ้าหน้าที่ผู้ให้บริการ", "progress": min(100, success), "note": ""}],
+            "indicators": [{"indicator": "ระยะเวลาให้บริการ", "result": f"เฉลี่ย {taken} {_UNIT[found.unit]}",
+                            "evidence": [{"file_id": 1, "name": "สถิติเวลาให้บริการ.pdf"},
+                                         {"file_id": 2, "name": "ภาพจุดให้บริการ.jpg"}]}]}
 
 
 def stage2_changes(service: str, fiscal_year: int) -> dict:
