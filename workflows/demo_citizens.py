@@ -98,7 +98,7 @@ def complaints_of(st, fy: int, today: datetime) -> None:
                    "notify_complainant": False})
         if until == "close":
             st.do(moment + 4 * DAY, iid, "close_complaint", "supervisor.dlt", {"decision": "close"})
-    with st.at(today - timedelta(hours=2)):
+    with st.at(office_hours_ago(today, 0, today - timedelta(days=1))):  # a call this morning
         complaint_service.file_by_staff(st.ctx, st.actors["officer.dlt"], st.agencies["DLT"],
                                         "การชำระภาษีรถประจำปี", "hotline", "suggestion", "ขอให้เปิดบริการวันเสาร์",
                                         "โทรแจ้งผ่านสายด่วน 1584")

@@ -42,6 +42,8 @@ def test_public_complaint_and_its_code(app, published):
     login(officer, "officer.a")
     page = officer.get("/complaints/").get_data(as_text=True)
     assert code in page and "0812345678" in page and "ล่าช้ากว่าที่ประกาศ" in page
+    month = re.search(r"<h3>รายเดือน</h3><ul><li>([^<]+) · 1</li>", page).group(1)
+    assert re.fullmatch(r"[ก-๙.]+ 25\d\d", month), month  # a month and its B.E. year, not a day
     import io
 
     from openpyxl import load_workbook
