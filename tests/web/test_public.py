@@ -65,7 +65,9 @@ def test_published_sla_is_public_without_login_or_cookie(app, world, published):
     assert again.status_code == 304 and not again.data
     since = client.get(_url(world), headers={"If-Modified-Since": r.headers["Last-Modified"]})
     assert since.status_code == 304
-    assert client.get(_url(world) + "?lang=en").status_code == 200
+    english = client.get(_url(world) + "?lang=en")
+    assert english.status_code == 200 and "· 1 copy<" in english.get_data(as_text=True)  # not "1 copies"
+    assert "· 1 ฉบับ" in html
     assert "Set-Cookie" not in client.get(_url(world) + "?lang=en").headers
     # the directory finds it by service, agency and ministry; unknown addresses are not found
     listing = client.get("/public/?q=ภาษีรถ").get_data(as_text=True)
