@@ -135,15 +135,21 @@ def test_a_deployed_attack_fails_cleanly_and_logins_go_on(world, attack):
             outcome["error"] = exc.message
         outcome["seconds"] = time.monotonic() - started
 
+    def timed_login() -> float:
+        started = time.monotonic()
+        assert login(app.test_client(), "supervisor.a").status_code == 302
+        return time.monotonic() - started
+
+    quiet = timed_login()  # the same login with nothing running: the baseline of this machine, now
     worker = threading.Thread(target=submit)
     worker.start()
     time.sleep(0.2)  # the attack is running in its worker now
-    started = time.monotonic()
-    response = login(app.test_client(), "supervisor.a")
-    login_seconds = time.monotonic() - started
+    during = timed_login()
     worker.join()
-    assert response.status_code == 302
-    assert login_seconds < 1.0, login_seconds
+    # the login is served, at worst after the attack's transaction (SQLite takes one writer at a time),
+    # which the script's 1 s limit ends: never later, never an error (measured against a baseline of
+    # this machine now, as a loaded machine slows both alike)
+    assert during < quiet + 1.0 + 0.5, (quiet, during)
     assert outcome["seconds"] < 1.5, outcome
     assert "time limit" in outcome["error"] or "memory" in outcome["error"]
     with ctx.uow(write=False) as uow:
