@@ -315,7 +315,7 @@ def load(ctx: Context, today: datetime | None = None) -> list[tuple[str, str]]:
     story = Story(ctx, actors, codes)
     last_year(story, fy - 1)
     this_year(story, fy, today)
-    demo_agencies.run(story, fy, today, on, _sla_through_stage2, _report, SLA)
+    demo_agencies.run(story, fy, today, _sla_through_stage2, _report, SLA)
     kickoff_of(story, fy, today)
     surveys_of(story, fy, today)
     service_records(story, fy, today)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from .demo_clock import office_hours_ago
+from .demo_clock import office_hours_ago, on
 from .demo_services import publish_changes, select_changes, stage1_changes
 
 #: (code, name, ministry, province, region, parent code or None, the service its SLA promises)
@@ -92,7 +92,7 @@ def users() -> list[tuple[str, str, list[str], str]]:
     return people
 
 
-def run(st, fy: int, today, on: Callable, through_stage2: Callable, report: Callable, sla: str) -> None:
+def run(st, fy: int, today, through_stage2: Callable, report: Callable, sla: str) -> None:
     """Last fiscal year and this one for every agency of ``AGENCIES``."""
     day = timedelta(days=1)
     for i, (code, _name, *_rest, service) in enumerate(AGENCIES):
@@ -132,10 +132,10 @@ def run(st, fy: int, today, on: Callable, through_stage2: Callable, report: Call
                                "comment": "ประเมินจากรายงานผลการดำเนินงานและหลักฐาน"})
         if now_course == "published" and course not in ("full", "late", "stuck"):
             now_course = "stage2"  # only an SLA published last year can be kept without revising it
-        _this_year(st, fy, today, i, code, service, now_course, officer, supervisor, on, sla)
+        _this_year(st, fy, today, i, code, service, now_course, officer, supervisor, sla)
 
 
-def _this_year(st, fy, today, i, code, service, course, officer, supervisor, on, sla) -> None:
+def _this_year(st, fy, today, i, code, service, course, officer, supervisor, sla) -> None:
     if not course:
         return
     start = min(on(fy, 10, 6), today)

@@ -20,8 +20,8 @@ from workflows.demo_services import (
 )
 
 FORMS = {
-    "sla/select_process": lambda s: select_changes(s),
-    "sla/stage1": lambda s: stage1_changes(s),
+    "sla/select_process": select_changes,
+    "sla/stage1": stage1_changes,
     "sla/change_management": lambda s: change_changes(s, 2570),
     "sla/stage2": lambda s: stage2_changes(s, 2570),
     "sla/publish": lambda s: publish_changes(s, date(2026, 1, 5)),
