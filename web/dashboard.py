@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,7 +10,7 @@ from engine.fiscal import fiscal_year_of
 from engine.services import dashboard, instances
 from engine.thaidate import be_month
 
-from .context import engine_context
+from .context import engine_context, ui_lang
 from .params import fiscal_year_arg, int_arg
 
 bp = Blueprint("dashboard", __name__)
@@ -27,7 +26,7 @@ def index():
 def _page(agency_id, fiscal_year, start: dict | None = None, status: int = 200):
     board = dashboard.get(engine_context(), current_user.actor, agency_id, fiscal_year)
     months = sorted({r.month for m in board.measurement for r in m.months})
-    chart = {"months": [be_month(m, lang=str(get_locale() or "th")) for m in months],
+    chart = {"months": [be_month(m, ui_lang()) for m in months],
              "series": [m.service_process for m in board.measurement],
              "values": [[next((r.within_percent for r in m.months if r.month == month), None) for month in months]
                         for m in board.measurement]}

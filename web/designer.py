@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -16,7 +15,7 @@ from engine.errors import BpmnInvalid, Forbidden
 from engine.roles import DESIGNER, LANE_ROLES
 from engine.services import design, migration
 
-from .context import engine_context
+from .context import engine_context, ui_lang
 from .params import int_arg, json_body
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")
@@ -37,10 +36,6 @@ TIMER_EXAMPLES = {
     "timeDuration": ['"PT2H"', '"P5D"', '"P1M"'],
     "timeCycle": ['"R3/P1D"', '"R/P7D"', '"R5/PT12H"'],
 }
-
-
-def ui_lang() -> str:
-    return "en" if str(get_locale() or "th").startswith("en") else "th"
 
 
 def designer_actor():

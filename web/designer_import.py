@@ -14,8 +14,8 @@ from engine.errors import BpmnInvalid, InvalidInput
 from engine.services import bpmn_import
 
 from .admin import ROLE_LABELS
-from .context import engine_context
-from .designer import designer_actor, ui_lang
+from .context import engine_context, ui_lang
+from .designer import designer_actor
 
 bp = Blueprint("designer_import", __name__, url_prefix="/designer/import")
 

@@ -1,25 +1,21 @@
 """Template filters: Buddhist Era dates in the configured time zone, in the page's language; quantities."""
 from __future__ import annotations
 
-from flask_babel import get_locale
-
 from engine.thaidate import be_date, be_month, plain_number
+
+from .context import ui_lang
 
 
 def register(app) -> None:
     tz = app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Bangkok")
 
     def _filter(value, with_time=False):
-        return be_date(value, tz, _lang(), with_time=with_time)
+        return be_date(value, tz, ui_lang(), with_time=with_time)
 
     app.jinja_env.filters["be_date"] = _filter
-    app.jinja_env.filters["be_month"] = lambda value: be_month(value, _lang())
+    app.jinja_env.filters["be_month"] = lambda value: be_month(value, ui_lang())
     app.jinja_env.filters["num"] = plain_number
     app.jinja_env.filters["workflow_status"] = workflow_status
-
-
-def _lang() -> str:
-    return "en" if str(get_locale() or "th").startswith("en") else "th"
 
 
 def workflow_status(status: str) -> str:

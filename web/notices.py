@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from engine.services import notices
 
-from .context import engine_context
+from .context import engine_context, ui_lang
 
 bp = Blueprint("notices", __name__)
 
@@ -15,8 +14,7 @@ bp = Blueprint("notices", __name__)
 @bp.route("/notifications")
 @login_required
 def index():
-    lang = "en" if str(get_locale() or "th").startswith("en") else "th"
-    return render_template("notifications.html", items=notices.recent(engine_context(), current_user.actor, lang))
+    return render_template("notifications.html", items=notices.recent(engine_context(), current_user.actor, ui_lang()))
 
 
 @bp.route("/notifications/read", methods=["POST"])

@@ -3,7 +3,6 @@ logging one request at the counter, and the monthly figures against the SLA."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,7 +11,7 @@ from engine.errors import InvalidInput
 from engine.fiscal import fiscal_year_of
 from engine.services import records
 
-from .context import engine_context
+from .context import engine_context, ui_lang
 from .params import fiscal_year_arg, int_arg
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -28,7 +27,7 @@ ENGLISH = {
 
 def _vocabulary() -> dict[str, dict[str, str]]:
     thai = {"outcomes": records.OUTCOMES, "channels": records.CHANNELS, "defects": records.DEFECTS}
-    return ENGLISH if str(get_locale() or "th").startswith("en") else thai
+    return ENGLISH if ui_lang() == "en" else thai
 
 
 def _agency() -> int:

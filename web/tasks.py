@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -10,14 +10,10 @@ from flask_wtf.csrf import generate_csrf
 from engine.errors import InvalidInput
 from engine.services import files, task_page, tasks
 
-from .context import engine_context
+from .context import engine_context, ui_lang
 from .params import json_body
 
 bp = Blueprint("tasks", __name__)
-
-
-def _lang() -> str:
-    return "en" if str(get_locale() or "th").startswith("en") else "th"
 
 
 @bp.route("/tasks/<int:task_id>")
@@ -25,7 +21,7 @@ def _lang() -> str:
 def show(task_id: int):
     page = task_page.get(engine_context(), current_user.actor, task_id)
     config = {
-        "schema": page.schema, "data": page.data, "readonly": page.readonly, "lang": _lang(),
+        "schema": page.schema, "data": page.data, "readonly": page.readonly, "lang": ui_lang(),
         "csrfToken": generate_csrf(),
         "draftUrl": url_for("tasks.draft", task_id=task_id), "submitUrl": url_for("tasks.submit", task_id=task_id),
         "uploadUrl": url_for("tasks.upload", instance_id=page.instance_id), "downloadUrl": "/files/",
@@ -61,7 +57,7 @@ def draft(task_id: int):
 @bp.route("/tasks/<int:task_id>/submit", methods=["POST"])
 @login_required
 def submit(task_id: int):
-    tasks.submit(engine_context(), current_user.actor, task_id, json_body(), lang=_lang())
+    tasks.submit(engine_context(), current_user.actor, task_id, json_body(), lang=ui_lang())
     return jsonify(redirect=url_for("inbox.index", done=task_id))
 
 
